@@ -1,0 +1,31 @@
+"""How input datasets look to the script (CONTRACT.md section 2)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from azml_lsp.contract.dialects import Dialect
+from azml_lsp.contract.profile import PROFILES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def prepare_input_frame(dialect: Dialect, frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a loaded table the dialect's index and missing-value conventions.
+
+    Missing numbers are NaN, missing text is ``None`` in an object column, missing datetimes are
+    NaT (S2; S13). classic gives every frame an int64 index 0..n-1; the designer a RangeIndex.
+    """
+    import numpy as np
+    import pandas as pd
+
+    frame = frame.reset_index(drop=True)
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.StringDtype) or column.dtype == object:
+            values = column.astype(object)
+            frame[name] = values.where(values.notna(), None)
+    if PROFILES[dialect].default_index == "int64":
+        frame.index = pd.Index(np.arange(len(frame), dtype=np.int64))
+    return frame
