@@ -1,0 +1,93 @@
+"""What a bundle makes importable, read from its names alone (nothing is extracted or run)."""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from azml_lsp.bundles.folderscan import scan_folder
+from azml_lsp.bundles.limits import BundleLimits
+from azml_lsp.bundles.zipscan import open_zip, scan_zip
+
+SOURCE_SUFFIXES = (".py", ".pyc")
+NATIVE_MODULE_SUFFIXES = (".so", ".pyd")
+NATIVE_SUFFIXES = (*NATIVE_MODULE_SUFFIXES, ".dll", ".dylib")
+PACKAGE_MARKERS = ("__init__.py", "__init__.pyc")
+
+
+@dataclass
+class BundleModules:
+    """The importable top-level names of a bundle and what else it holds.
+
+    ``modules``: ``foo`` for ``foo.py``, a package ``foo/__init__.py``, a namespace folder
+    ``foo/`` holding Python files, or an extension ``foo*.so``/``foo*.pyd``; ``native``: entries
+    that are compiled code (``.so``, ``.pyd``, ``.dll``, ``.dylib``) anywhere; ``files``: every
+    file, ``/``-separated, sorted; ``root_prefix``: ``"name/"`` when every entry sits in that one
+    folder and nothing is importable from the root (a zip of the folder instead of its
+    contents).
+    """
+
+    modules: set[str] = field(default_factory=set)
+    native: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    root_prefix: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def list_modules(source: str | Path, limits: BundleLimits | None = None) -> BundleModules:
+    """The modules of a zip or folder bundle, without extracting it.
+
+    Raises BundleError (code 102 for a file that is not a zip) for a bundle that extraction
+    would refuse by its names or declared sizes.
+    """
+    path = Path(source)
+    bounds = limits or BundleLimits()
+    if path.is_dir():
+        return classify((e.name, e.is_dir) for e in scan_folder(path, bounds))
+    with open_zip(path) as zf:
+        return classify((e.name, e.is_dir) for e in scan_zip(zf, path, bounds))
+
+
+def classify(entries: Iterable[tuple[str, bool]]) -> BundleModules:
+    """BundleModules from safe ``(name, is_dir)`` pairs."""
+    files = sorted(name for name, is_dir in entries if not is_dir)
+    folders = {name.split("/")[0] for name in files if "/" in name}
+    result = BundleModules(files=files)
+    result.native = [f for f in files if f.endswith(NATIVE_SUFFIXES)]
+    root_files = [f for f in files if "/" not in f]
+    result.modules = {m for m in map(_module_of_file, root_files) if m is not None}
+    packages = {f.split("/")[0] for f in files if f.count("/") == 1 and f.endswith(PACKAGE_MARKERS)}
+    python_folders = {f.split("/")[0] for f in files if "/" in f and _module_of_file(f) is not None}
+    result.modules |= {d for d in packages | python_folders if _importable(d)}
+    if not root_files and len(folders) == 1 and not packages:
+        (only,) = folders
+        result.root_prefix = f"{only}/"
+        result.warnings.append(
+            f"every entry is inside the folder '{only}/' and no module is at the root: the cloud "
+            f"imports from the root of the zip, so `import X` finds nothing and only "
+            f"`import {only}.X` could work. Zip the folder's contents instead: "
+            f"`azml bundle {only} -o bundle.zip`"
+        )
+    elif files and not result.modules:
+        result.warnings.append(
+            "no importable module at the root of the bundle (no .py file, package or "
+            "extension): fine for data files, but `import` finds nothing in it"
+        )
+    return result
+
+
+def _module_of_file(name: str) -> str | None:
+    base = name.rsplit("/", 1)[-1]
+    if base.endswith(SOURCE_SUFFIXES):
+        stem = base.rsplit(".", 1)[0]
+    elif base.endswith(NATIVE_MODULE_SUFFIXES):
+        stem = base.split(".", 1)[0]
+    else:
+        return None
+    return stem if _importable(stem) else None
+
+
+def _importable(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
