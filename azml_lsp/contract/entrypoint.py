@@ -51,7 +51,9 @@ class ParameterShape:
         """The shape of a live callable."""
         params = inspect.signature(func).parameters.values()
         kinds = inspect.Parameter
-        positional = [p for p in params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+        positional = [
+            p for p in params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
+        ]
         keyword_only = [p for p in params if p.kind is kinds.KEYWORD_ONLY]
         return cls(
             positional=len(positional),
@@ -75,7 +77,9 @@ def argument_count(dialect: Dialect, shape: ParameterShape, connected: Sequence[
     return min(shape.total, MAX_FRAMES)
 
 
-def call_arguments(dialect: Dialect, shape: ParameterShape, frames: Sequence[Any | None]) -> tuple[Any, ...]:
+def call_arguments(
+    dialect: Dialect, shape: ParameterShape, frames: Sequence[Any | None]
+) -> tuple[Any, ...]:
     """The positional arguments for ``azureml_main``, given the frame (or None) of each input port."""
     ports = list(frames[:MAX_FRAMES]) + [None] * (MAX_FRAMES - len(frames[:MAX_FRAMES]))
     if dialect is Dialect.CLASSIC:
@@ -89,7 +93,9 @@ def port_of_parameter(dialect: Dialect, index: int) -> str:
         return "no input port: the module passes at most two frames"
     if dialect is Dialect.CLASSIC:
         if index == 0:
-            return "the first connected input port (Dataset1, or Dataset2 when only it is connected)"
+            return (
+                "the first connected input port (Dataset1, or Dataset2 when only it is connected)"
+            )
         return "Dataset2, passed only when both Dataset1 and Dataset2 are connected"
     port = ("Dataset1", "Dataset2")[index]
     return f"input port {port} (None when {port} is not connected)"

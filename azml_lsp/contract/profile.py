@@ -76,7 +76,11 @@ PROFILES: dict[Dialect, DialectProfile] = {
     ),
 }
 
-CLASSIC_RUNTIMES = ("Anaconda 2.0/Python 2.7.7", "Anaconda 4.0/Python 2.7.11", "Anaconda 4.0/Python 3.5")
+CLASSIC_RUNTIMES = (
+    "Anaconda 2.0/Python 2.7.7",
+    "Anaconda 4.0/Python 2.7.11",
+    "Anaconda 4.0/Python 3.5",
+)
 """The runtimes Studio (classic) offered (S1)."""
 DESIGNER_PACKAGE_PINS = {
     "pandas": "1.0.4-1.1.5",

@@ -112,7 +112,9 @@ def split_return(dialect: Dialect, value: Any) -> PortValues:
     container = _container_name(value)
     if value is None:
         if rules.none is Outcome.ERROR:
-            raise ReturnContractError("TypeError", f"{ENTRY_POINT} returned None. {CLASSIC_SHAPE_HINT}")
+            raise ReturnContractError(
+                "TypeError", f"{ENTRY_POINT} returned None. {CLASSIC_SHAPE_HINT}"
+            )
         return out
     if container not in rules.unpacked:
         if isinstance(value, pd.DataFrame) and rules.bare_dataframe is Outcome.WARN:

@@ -1,0 +1,286 @@
+"""The child side of a run: load inputs, extract the bundle, import the script, call it, write.
+
+Runs in a process of its own (``python -m azml_lsp.runtime.child CONTROL_DIR EVENT_FD``, or a
+process forked by the warm worker). It reports on an :class:`EventChannel` and ends with one
+``result`` event; the parent turns a missing result into a structured crash error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+import types
+import uuid
+from pathlib import Path
+from typing import Any
+
+from azml_lsp.contract import ENTRY_POINT, Dialect, ErrorCode, ParameterShape, call_arguments
+from azml_lsp.contract.errors import error_0085
+from azml_lsp.contract.profile import BUNDLE_DIR_NAME, PROFILES, SCRIPT_MODULE_PREFIX
+from azml_lsp.runtime.events import RESULT_EVENT, EventChannel
+from azml_lsp.runtime.model import OutputTable, RunError, RunRequest
+from azml_lsp.runtime.rundir import RunDir
+from azml_lsp.runtime.tracebacks import script_error
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
+
+
+class _Stop(Exception):
+    """Ends a run early with a prepared error."""
+
+    def __init__(self, error: RunError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[str, Any]:
+    """Run one request in this process and return the result payload (never raises)."""
+    started = time.perf_counter()
+    dialect = Dialect.parse(request.dialect)
+    payload: dict[str, Any] = {"outputs": [], "images": [], "warnings": [], "error": None}
+    try:
+        frames = _load_inputs(request, dialect, channel)
+        _prepare_bundle(request, layout, channel, payload["warnings"])
+        value = _import_and_call(request, dialect, layout, frames, channel)
+        channel.stage("convert")
+        tables = _convert(dialect, value, payload["warnings"])
+        channel.stage("write")
+        _write(request, dialect, layout, tables, payload)
+    except _Stop as stop:
+        payload["error"] = _error_json(stop.error)
+    except BaseException as exc:  # a fault of the runtime itself: still a structured answer
+        payload["error"] = _error_json(
+            RunError(
+                code=0,
+                kind="internal",
+                exception=type(exc).__name__,
+                message=f"azml-lsp failed while running the script: {type(exc).__name__}: {exc}",
+                traceback="".join(traceback.format_exception(exc)),
+            )
+        )
+    payload["child_duration_s"] = time.perf_counter() - started
+    return payload
+
+
+def _error_json(error: RunError) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(error)
+
+
+def _load_inputs(request: RunRequest, dialect: Dialect, channel: EventChannel) -> list[Any]:
+    from azml_lsp.runtime.inputs import InputError, load_dataset
+
+    frames: list[Any] = []
+    for port, path in enumerate((request.dataset1, request.dataset2), start=1):
+        if path is None:
+            frames.append(None)
+            continue
+        channel.stage("read")
+
+        def report(done: int, total: int, port: int = port) -> None:
+            channel.send("progress", port=port, done=done, total=total)
+
+        try:
+            frames.append(load_dataset(path, dialect, progress=report))
+        except InputError as exc:
+            raise _Stop(RunError(code=0, kind="input", message=str(exc), detail=str(exc))) from None
+    return frames
+
+
+def _prepare_bundle(
+    request: RunRequest, layout: RunDir, channel: EventChannel, warnings: list[str]
+) -> None:
+    """Extract the Script Bundle into the working directory and append it to ``sys.path``."""
+    sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
+    sys.path.append(str(layout.work))
+    if request.bundle is None:
+        return
+    channel.stage("bundle")
+    from azml_lsp.bundles import BundleError, BundleLimits, extract_bundle, install_source_mapping
+
+    limits = BundleLimits(
+        max_bytes=request.bundle_max_bytes,
+        max_entries=request.bundle_max_entries,
+        max_ratio=request.bundle_max_ratio,
+    )
+    try:
+        extracted = extract_bundle(request.bundle, layout.work / BUNDLE_DIR_NAME, limits)
+    except BundleError as exc:
+        code = exc.code if exc.code is not None else 0
+        raise _Stop(RunError(code=code, kind="bundle", message=str(exc), detail=str(exc))) from None
+    warnings.extend(extracted.warnings)
+    sys.path.append(str(extracted.root))
+    install_source_mapping(extracted)
+
+
+def _import_and_call(
+    request: RunRequest,
+    dialect: Dialect,
+    layout: RunDir,
+    frames: list[Any],
+    channel: EventChannel,
+) -> Any:
+    """Import the script as ``user_script_<hex>`` and call ``azureml_main`` in the working dir."""
+    script = Path(request.script)
+    try:
+        source = script.read_bytes()
+    except OSError as exc:
+        raise _Stop(
+            RunError(code=0, kind="input", message=f"{script}: cannot read the script: {exc}")
+        ) from None
+    name = SCRIPT_MODULE_PREFIX + uuid.uuid4().hex
+    copy = layout.work / f"{name}.py"
+    copy.write_bytes(source)
+    module = types.ModuleType(name)
+    module.__file__ = str(copy)
+    if request.sandbox == "strict":
+        from azml_lsp.runtime.sandbox import install_sandbox
+
+        inputs = (request.script, request.dataset1, request.dataset2, request.bundle)
+        install_sandbox(layout, readable=[p for p in inputs if p])
+    channel.stage("import")
+    os.chdir(layout.process_cwd)
+    try:
+        code = compile(source, str(script), "exec", dont_inherit=True)
+        sys.modules[name] = module
+        exec(code, module.__dict__)
+        entry = getattr(module, ENTRY_POINT)
+    except BaseException as exc:
+        raise _Stop(script_error(exc, request.script, _PACKAGE_DIR)) from None
+    try:
+        shape = ParameterShape.of(entry)
+    except (TypeError, ValueError):
+        shape = ParameterShape(positional=2)
+    args = call_arguments(dialect, shape, frames)
+    channel.stage("call")
+    os.chdir(layout.work)
+    try:
+        return entry(*args)
+    except BaseException as exc:
+        raise _Stop(script_error(exc, request.script, _PACKAGE_DIR)) from None
+    finally:
+        os.chdir(layout.process_cwd)
+        if request.sandbox == "strict":
+            from azml_lsp.runtime.sandbox import lift_sandbox
+
+            lift_sandbox()
+
+
+def _convert(dialect: Dialect, value: Any, warnings: list[str]) -> list[Any]:
+    """Spread and convert the returned value into finished tables (None: empty port)."""
+    from azml_lsp.contract.returns import (
+        ReturnContractError,
+        finalize_table,
+        split_return,
+        to_dataframe,
+    )
+
+    try:
+        ports = split_return(dialect, value)
+        warnings.extend(ports.warnings)
+        return [
+            None if v is None else finalize_table(dialect, to_dataframe(v)) for v in ports.values
+        ]
+    except ReturnContractError as exc:
+        message = error_0085(exc.exception_class, exc.message, None)
+        raise _Stop(
+            RunError(
+                code=int(ErrorCode.SCRIPT_ERROR),
+                kind="return",
+                exception=exc.exception_class,
+                message=message,
+                detail=exc.message,
+            )
+        ) from None
+
+
+def _write(
+    request: RunRequest,
+    dialect: Dialect,
+    layout: RunDir,
+    tables: list[Any],
+    payload: dict[str, Any],
+) -> None:
+    """Write the result tables and images (atomically) and fill the payload's previews."""
+    from azml_lsp.runtime.outputs import (
+        OutputError,
+        collect_images,
+        preview,
+        remove_stale,
+        write_table,
+    )
+
+    out_dir = Path(request.out_dir) if request.out_dir else None
+    written: set[Path] = set()
+    try:
+        for port, table in enumerate(tables, start=1):
+            if table is None:
+                continue
+            path = layout.output_path(port, request.format)
+            if out_dir is not None:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                write_table(table, path, request.format)
+                written.add(path)
+            dtypes, head = preview(table)
+            payload["outputs"].append(
+                OutputTable(
+                    port=port,
+                    path=str(path) if out_dir else "",
+                    rows=len(table),
+                    columns=[str(c) for c in table.columns],
+                    dtypes=dtypes,
+                    head=head,
+                ).__dict__
+            )
+    except OutputError as exc:
+        raise _Stop(
+            RunError(code=int(ErrorCode.OUTPUT_INVALID), kind="output", message=str(exc))
+        ) from None
+    if out_dir is None:
+        return
+    images = collect_images(layout.work, layout.images_dir) if layout.work.exists() else []
+    written.update(Path(p) for p in images)
+    payload["images"] = images
+    if images and PROFILES[dialect].png_outputs == "deleted":
+        payload["warnings"].append(
+            f"{len(images)} PNG file(s) were collected locally, but the designer deletes PNGs left "
+            "in its working directory: upload images with Run.get_context().upload_file(...)"
+        )
+    remove_stale(out_dir, written)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m azml_lsp.runtime.child CONTROL_DIR EVENT_FD``."""
+    layout, request = RunDir.open(Path(argv[0]))
+    channel = EventChannel(int(argv[1]))
+    prepare_process(request, layout)
+    channel.stage("start")
+    payload = run_in_this_process(request, layout, channel)
+    channel.send(RESULT_EVENT, result=payload)
+    channel.close()
+    return 0
+
+
+def prepare_process(request: RunRequest, layout: RunDir) -> None:
+    """Per-process setup shared by the one-shot child and the warm worker's forked children."""
+    from azml_lsp.runtime.limits import apply_limits
+
+    apply_limits(request, layout)
+
+
+def run_in_this_process(
+    request: RunRequest, layout: RunDir, channel: EventChannel
+) -> dict[str, Any]:
+    """Attach the debugger when asked, then execute."""
+    if request.debug is not None:
+        from azml_lsp.runtime.debugging import listen_and_wait
+
+        listen_and_wait(request.debug, channel)
+    return execute(request, layout, channel)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,34 @@
+"""The line-delimited JSON channel a run's child process reports on (stages, progress, result)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+RESULT_EVENT = "result"
+STAGES = ("start", "read", "bundle", "import", "call", "convert", "write")
+
+
+class EventChannel:
+    """Writes one JSON object a line to a file descriptor inherited from the parent."""
+
+    def __init__(self, fd: int | None) -> None:
+        self._fd = fd
+
+    def send(self, event: str, **fields: Any) -> None:
+        if self._fd is None:
+            return
+        line = json.dumps({"event": event, **fields}, default=str).encode() + b"\n"
+        view = memoryview(line)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+
+    def stage(self, name: str) -> None:
+        self.send("stage", stage=name)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

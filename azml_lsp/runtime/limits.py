@@ -1,0 +1,35 @@
+"""Process-level setup of a run's child: memory cap, headless plotting, stack dumps on timeout."""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import resource
+import signal
+from typing import IO
+
+from azml_lsp.runtime.model import RunRequest
+from azml_lsp.runtime.rundir import RunDir
+
+#: The parent sends this signal before killing a run that timed out: the child then writes its
+#: Python stack to ``stack.txt``, so the timeout error can name the line that was running.
+STACK_DUMP_SIGNAL = signal.SIGUSR1
+
+_stack_file: IO[str] | None = None
+
+
+def apply_limits(request: RunRequest, rundir: RunDir) -> None:
+    """Cap memory, select a headless matplotlib backend and arm the stack dump."""
+    global _stack_file
+    if request.memory_mb:
+        cap = int(request.memory_mb) * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    os.environ["MPLBACKEND"] = "Agg"
+    if request.sandbox == "strict":
+        os.environ["MPLCONFIGDIR"] = str(rundir.mpl_config)
+    _stack_file = open(rundir.stack_file, "w")  # noqa: SIM115 - kept open for the signal handler
+    faulthandler.enable(file=_stack_file, all_threads=False)
+    faulthandler.register(STACK_DUMP_SIGNAL, file=_stack_file, all_threads=False)

@@ -1,0 +1,65 @@
+"""Start a run's child as a fresh interpreter: ``python -m azml_lsp.runtime.child``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from azml_lsp.runtime.model import RunRequest
+from azml_lsp.runtime.rundir import RunDir
+
+_SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class PopenChild:
+    """A child started with :class:`subprocess.Popen` in a session of its own."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+
+    def poll(self) -> int | None:
+        return self.process.poll()
+
+    def kill_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, sig)
+        if sig == signal.SIGKILL:
+            self.process.wait()
+
+
+def child_environment() -> dict[str, str]:
+    """The child's environment: ours, with this package importable by any interpreter."""
+    env = dict(os.environ)
+    paths = [_SOURCE_ROOT, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def spawn_oneshot(request: RunRequest, rundir: RunDir, event_fd: int) -> PopenChild:
+    """Start ``python -m azml_lsp.runtime.child`` for ``rundir``, its output captured to files."""
+    python = request.python or sys.executable
+    with rundir.stdout_file.open("wb") as out, rundir.stderr_file.open("wb") as err:
+        process = subprocess.Popen(
+            [
+                python,
+                "-X",
+                "utf8",
+                "-m",
+                "azml_lsp.runtime.child",
+                str(rundir.control),
+                str(event_fd),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            pass_fds=(event_fd,),
+            cwd=rundir.process_cwd,
+            env=child_environment(),
+            start_new_session=True,
+        )
+    return PopenChild(process)

@@ -1,0 +1,91 @@
+"""The folders of one run: a private temp root the parent creates and always removes.
+
+::
+
+    azml-run-XXXX/
+        control/   request.json, captured stdout.txt / stderr.txt, stack.txt (on timeout)
+        work/      the module's working directory: the script copy and "Script Bundle/"
+        import/    the process working directory while the script is imported
+        mpl/       MPLCONFIGDIR, so matplotlib never writes to the user's home
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from azml_lsp.runtime.model import RunRequest
+
+
+@dataclass(frozen=True)
+class RunDir:
+    """Paths of one run, derived from its root."""
+
+    root: Path
+    out_dir: Path | None = None
+
+    @classmethod
+    def create(cls, request: RunRequest) -> RunDir:
+        root = Path(tempfile.mkdtemp(prefix="azml-run-"))
+        rundir = cls(root=root, out_dir=Path(request.out_dir) if request.out_dir else None)
+        for folder in (rundir.control, rundir.work, rundir.process_cwd, rundir.mpl_config):
+            folder.mkdir()
+        rundir.request_file.write_text(json.dumps(request.to_json()))
+        return rundir
+
+    @classmethod
+    def open(cls, control: Path) -> tuple[RunDir, RunRequest]:
+        """The run folder a parent prepared, and its request (in the child)."""
+        request = RunRequest.from_json(json.loads((control / "request.json").read_text()))
+        out_dir = Path(request.out_dir) if request.out_dir else None
+        return cls(root=control.parent, out_dir=out_dir), request
+
+    @property
+    def control(self) -> Path:
+        return self.root / "control"
+
+    @property
+    def work(self) -> Path:
+        return self.root / "work"
+
+    @property
+    def process_cwd(self) -> Path:
+        return self.root / "import"
+
+    @property
+    def mpl_config(self) -> Path:
+        return self.root / "mpl"
+
+    @property
+    def request_file(self) -> Path:
+        return self.control / "request.json"
+
+    @property
+    def stdout_file(self) -> Path:
+        return self.control / "stdout.txt"
+
+    @property
+    def stderr_file(self) -> Path:
+        return self.control / "stderr.txt"
+
+    @property
+    def stack_file(self) -> Path:
+        return self.control / "stack.txt"
+
+    @property
+    def images_dir(self) -> Path:
+        assert self.out_dir is not None
+        return self.out_dir / OUTPUT_NAMES["images"]
+
+    def output_path(self, port: int, fmt: str) -> Path:
+        assert self.out_dir is not None
+        return self.out_dir / f"{OUTPUT_NAMES[f'port{port}']}.{fmt}"
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+OUTPUT_NAMES = {"port1": "result_dataset", "port2": "result_dataset2", "images": "python_device"}

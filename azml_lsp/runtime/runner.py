@@ -1,0 +1,102 @@
+"""Run a request in a fresh child process: the one entry point every caller shares."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from azml_lsp.contract import Dialect
+from azml_lsp.runtime.model import RunError, RunRequest, RunResult
+from azml_lsp.runtime.oneshot import spawn_oneshot
+from azml_lsp.runtime.rundir import RunDir
+from azml_lsp.runtime.supervisor import supervise
+
+EventHandler = Callable[[dict[str, Any]], None]
+
+
+class RequestError(ValueError):
+    """A request that cannot start: a missing script, dataset or bundle, an unknown dialect."""
+
+
+def prepare_request(request: RunRequest) -> RunRequest:
+    """Absolute paths and a cheap check of every file named; raises :class:`RequestError`."""
+    try:
+        dialect = Dialect.parse(request.dialect)
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+    script = _absolute(request.script)
+    assert script is not None
+    if not os.path.isfile(script):
+        raise RequestError(f"{script}: script not found: give the path of a .py file")
+    datasets = [_absolute(request.dataset1), _absolute(request.dataset2)]
+    for port, path in enumerate(datasets, start=1):
+        if path is not None:
+            from azml_lsp.runtime.inputs import InputError, check_readable
+
+            try:
+                check_readable(path)
+            except InputError as exc:
+                raise RequestError(f"--dataset{port}: {exc}") from None
+    bundle = _absolute(request.bundle)
+    if bundle is not None and not os.path.exists(bundle):
+        raise RequestError(f"{bundle}: Script Bundle not found: give a .zip file or a folder")
+    return replace(
+        request,
+        script=script,
+        dataset1=datasets[0],
+        dataset2=datasets[1],
+        bundle=bundle,
+        dialect=dialect.value,
+        out_dir=_absolute(request.out_dir),
+    )
+
+
+def _absolute(path: str | None) -> str | None:
+    return None if path is None else str(Path(path).expanduser().resolve())
+
+
+def request_error_result(request: RunRequest, error: RequestError) -> RunResult:
+    """The result of a request that could not start."""
+    return RunResult(
+        ok=False,
+        dialect=request.dialect,
+        script=request.script,
+        error=RunError(code=0, kind="input", message=str(error), detail=str(error)),
+    )
+
+
+def run(
+    request: RunRequest,
+    on_event: EventHandler | None = None,
+    cancel: threading.Event | None = None,
+) -> RunResult:
+    """Run ``request`` in a fresh child process and return its structured result."""
+    try:
+        request = prepare_request(request)
+    except RequestError as exc:
+        return request_error_result(request, exc)
+    rundir = RunDir.create(request)
+    try:
+        result = supervise(
+            request, rundir, lambda fd: spawn_oneshot(request, rundir, fd), on_event, cancel
+        )
+    finally:
+        if not request.keep_workdir:
+            rundir.remove()
+    return finish(request, result)
+
+
+def finish(request: RunRequest, result: RunResult) -> RunResult:
+    """Write the report and log beside the outputs, when there is an output folder."""
+    if request.out_dir is None:
+        return result
+    from azml_lsp.runtime.report import write_report
+
+    Path(request.out_dir).mkdir(parents=True, exist_ok=True)
+    report, log = write_report(result, Path(request.out_dir))
+    result.report, result.log = str(report), str(log)
+    return result

@@ -1,0 +1,225 @@
+"""The parent side of a run: start the child, watch it, enforce the timeout, build the result.
+
+Nothing here imports pandas: the parent (CLI, language server, web service) stays light and never
+runs user code. A child that crashes, hangs or exits early becomes a structured :class:`RunError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from azml_lsp.contract import ErrorCode
+from azml_lsp.runtime.events import RESULT_EVENT
+from azml_lsp.runtime.limits import STACK_DUMP_SIGNAL
+from azml_lsp.runtime.model import RunError, RunRequest, RunResult
+from azml_lsp.runtime.rundir import RunDir
+from azml_lsp.runtime.stackdump import script_line_from_dump
+
+EventHandler = Callable[[dict[str, Any]], None]
+
+#: How long a timed-out child gets to write its stack before it is killed.
+STACK_DUMP_GRACE_S = 0.5
+#: How long to wait for the event pipe to close after the child exited (a grandchild may hold it).
+PIPE_GRACE_S = 0.5
+
+
+class ChildHandle(Protocol):
+    """A started child process, whatever started it."""
+
+    def poll(self) -> int | None:
+        """The exit status (negative: killed by that signal), or None while it runs."""
+
+    def kill_group(self, sig: int) -> None:
+        """Send ``sig`` to the child's whole process group."""
+
+
+@dataclass
+class _Watch:
+    """What the event reader learnt from the child."""
+
+    payload: dict[str, Any] | None = None
+    stage: str = "start"
+    finished: threading.Event = field(default_factory=threading.Event)
+
+
+def _read_events(fd: int, watch: _Watch, on_event: EventHandler | None) -> None:
+    with os.fdopen(fd, "rb") as stream:
+        for raw in stream:
+            try:
+                event = json.loads(raw)
+            except ValueError:
+                continue
+            if event.get("event") == RESULT_EVENT:
+                watch.payload = event.get("result")
+                continue
+            if event.get("event") == "stage":
+                watch.stage = str(event.get("stage"))
+            if on_event is not None:
+                try:
+                    on_event(event)
+                except Exception:  # a broken observer must not break the run
+                    pass
+    watch.finished.set()
+
+
+def supervise(
+    request: RunRequest,
+    rundir: RunDir,
+    spawn: Callable[[int], ChildHandle],
+    on_event: EventHandler | None = None,
+    cancel: threading.Event | None = None,
+) -> RunResult:
+    """Start the child with ``spawn(event_write_fd)``, watch it to the end, return the result."""
+    started = time.perf_counter()
+    read_fd, write_fd = os.pipe()
+    try:
+        child = spawn(write_fd)
+    finally:
+        os.close(write_fd)
+    watch = _Watch()
+    reader = threading.Thread(target=_read_events, args=(read_fd, watch, on_event), daemon=True)
+    reader.start()
+    ended = _wait(request, child, watch, cancel)
+    child.kill_group(signal.SIGKILL)
+    reader.join(timeout=PIPE_GRACE_S)
+    status = child.poll()
+    result = _result(request, rundir, watch, ended, status)
+    result.duration_s = round(time.perf_counter() - started, 4)
+    return result
+
+
+def _wait(
+    request: RunRequest, child: ChildHandle, watch: _Watch, cancel: threading.Event | None
+) -> str:
+    """Block until the child is done; returns ``done``, ``timeout`` or ``cancelled``."""
+    deadline = None if request.timeout_s is None else time.monotonic() + request.timeout_s
+    step = 0.05 if cancel is not None else 0.25
+    exited_at: float | None = None
+    while True:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        wait_for = step if remaining is None else max(0.0, min(step, remaining))
+        if watch.finished.wait(wait_for):
+            return "done"
+        if cancel is not None and cancel.is_set():
+            return "cancelled"
+        if deadline is not None and time.monotonic() >= deadline:
+            child.kill_group(STACK_DUMP_SIGNAL)
+            watch.finished.wait(STACK_DUMP_GRACE_S)
+            return "done" if watch.payload is not None else "timeout"
+        if child.poll() is not None:
+            exited_at = exited_at or time.monotonic()
+            if time.monotonic() - exited_at > PIPE_GRACE_S:
+                return "done"
+
+
+def _result(
+    request: RunRequest, rundir: RunDir, watch: _Watch, ended: str, status: int | None
+) -> RunResult:
+    payload = watch.payload
+    base = {"ok": False, "dialect": request.dialect, "script": request.script}
+    if payload is not None:
+        fields = ("outputs", "images", "warnings", "error")
+        result = RunResult.from_json({**base, **{k: payload[k] for k in fields if k in payload}})
+    else:
+        result = RunResult.from_json(base)
+        result.error = _no_result_error(request, rundir, watch.stage, ended, status)
+    result.ok = result.error is None
+    result.stdout = _read_capture(rundir.stdout_file, request.capture_max_bytes)
+    result.stderr = _read_capture(rundir.stderr_file, request.capture_max_bytes)
+    if request.keep_workdir:
+        result.workdir = str(rundir.work)
+    return result
+
+
+def _no_result_error(
+    request: RunRequest, rundir: RunDir, stage: str, ended: str, status: int | None
+) -> RunError:
+    """Explain a child that ended without reporting a result."""
+    script = os.path.abspath(request.script)
+    dump = rundir.stack_file.read_text(errors="replace") if rundir.stack_file.exists() else ""
+    line = script_line_from_dump(dump, script)
+    where = _stage_words(stage)
+    if ended == "cancelled":
+        return RunError(
+            code=0, kind="cancelled", message=f"The run was cancelled {where}.", line=None
+        )
+    if ended == "timeout":
+        at = f" at line {line}" if line else ""
+        return RunError(
+            code=int(ErrorCode.SCRIPT_ERROR),
+            kind="timeout",
+            exception="TimeoutError",
+            message=(
+                f"The script did not finish within {request.timeout_s:g} s and was stopped {where}{at}. "
+                "Look for an endless loop or a call that waits (network, input()); raise the limit "
+                "with --timeout if the work is really that long."
+            ),
+            line=line,
+            traceback=dump,
+        )
+    if status is not None and status < 0:
+        name = signal.Signals(-status).name
+        if name == "SIGKILL":
+            kind, cause = (
+                "memory",
+                (
+                    "it was killed (SIGKILL), most likely by the system for using too much memory; "
+                    "lower the memory use or the input size, or raise --memory-mb"
+                ),
+            )
+        else:
+            kind, cause = "crash", f"it was killed by {name} ({signal.strsignal(-status)})"
+        message = f"The Python process running the script ended {where}: {cause}."
+    else:
+        kind = "crash"
+        message = (
+            f"The Python process running the script exited with status {status} {where} without "
+            "returning: the script called os._exit() or a native library ended the process. "
+            "In the cloud this fails the module with error 0085."
+        )
+    return RunError(
+        code=int(ErrorCode.SCRIPT_ERROR),
+        kind=kind,
+        exception=None,
+        message=message,
+        line=line,
+        traceback=dump,
+    )
+
+
+def _stage_words(stage: str) -> str:
+    return {
+        "start": "while starting",
+        "read": "while reading the input datasets",
+        "bundle": "while extracting the Script Bundle",
+        "import": "while importing the script",
+        "call": "while running azureml_main",
+        "convert": "while converting the returned value",
+        "write": "while writing the results",
+    }.get(stage, "")
+
+
+def _read_capture(path: Path, limit: int) -> str:
+    """Captured output as text; a flood keeps its head and tail with a note of what was cut."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return ""
+    with path.open("rb") as stream:
+        if size <= limit:
+            return stream.read().decode("utf-8", errors="replace")
+        half = limit // 2
+        head = stream.read(half)
+        stream.seek(size - half)
+        tail = stream.read()
+    cut = size - 2 * half
+    note = f"\n[... {cut:,} bytes of output left out ...]\n"
+    return head.decode("utf-8", errors="replace") + note + tail.decode("utf-8", errors="replace")

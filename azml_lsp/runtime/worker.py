@@ -1,0 +1,346 @@
+"""A warm worker: a process with pandas, numpy and matplotlib imported that forks a fresh child per
+run, so an in-editor Run or a web request does not pay Python's and pandas' start-up.
+
+The worker never runs user code itself: each run is a forked child in a session of its own, so
+nothing a script does (globals, imports, ``sys.path``, cwd, environment) reaches the next run. The
+server side (:class:`WarmWorker`) talks to it over a ``SOCK_SEQPACKET`` socket pair, passing the
+run's output and event descriptors with ``SCM_RIGHTS``; the worker reports each child's pid and,
+once it has reaped it, its exit status. A worker that died is replaced before the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from azml_lsp.runtime.model import RunRequest, RunResult
+from azml_lsp.runtime.oneshot import child_environment
+from azml_lsp.runtime.rundir import RunDir
+from azml_lsp.runtime.runner import (
+    EventHandler,
+    RequestError,
+    finish,
+    prepare_request,
+    request_error_result,
+)
+from azml_lsp.runtime.supervisor import supervise
+
+MAX_MESSAGE = 64 * 1024
+WARM_MODULES = ("pandas", "numpy", "pyarrow", "matplotlib", "matplotlib.pyplot")
+
+
+# ---------------------------------------------------------------- the worker process
+
+
+def _warm_up() -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    for name in WARM_MODULES:
+        try:
+            __import__(name)
+        except Exception:  # a missing optional package only costs the child an import
+            pass
+    import azml_lsp.contract.returns
+    import azml_lsp.runtime.child
+    import azml_lsp.runtime.inputs
+    import azml_lsp.runtime.outputs  # noqa: F401
+
+
+def _run_forked(control: str, fds: list[int]) -> None:
+    """In the forked child: become a fresh process for one run, then exit."""
+    code = 0
+    try:
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        out_fd, err_fd, event_fd = fds
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(out_fd, 1)
+        os.dup2(err_fd, 2)
+        for fd in (null, out_fd, err_fd):
+            os.close(fd)
+        _reseed()
+        from azml_lsp.runtime.child import prepare_process, run_in_this_process
+        from azml_lsp.runtime.events import RESULT_EVENT, EventChannel
+
+        rundir, request = RunDir.open(Path(control))
+        os.chdir(rundir.process_cwd)
+        prepare_process(request, rundir)
+        channel = EventChannel(event_fd)
+        channel.stage("start")
+        payload = run_in_this_process(request, rundir, channel)
+        channel.send(RESULT_EVENT, result=payload)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _reseed() -> None:
+    """Forked children would share the worker's random state: give each run fresh entropy."""
+    import random
+
+    random.seed()
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        numpy_random.seed()
+
+
+def _send(sock: socket.socket, message: dict[str, Any]) -> None:
+    sock.send(json.dumps(message).encode())
+
+
+def worker_main(fd: int) -> int:
+    """Serve fork requests until the other end closes the socket."""
+    sock = socket.socket(fileno=fd)
+    _warm_up()
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    os.set_blocking(wake_read, False)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
+    _send(sock, {"ready": True, "pid": os.getpid()})
+    children: set[int] = set()
+    while True:
+        readable, _, _ = select.select([sock, wake_read], [], [], 1.0)
+        if wake_read in readable:
+            _drain(wake_read)
+        if sock in readable:
+            try:
+                data, fds, _, _ = socket.recv_fds(sock, MAX_MESSAGE, 3)
+            except OSError:
+                data, fds = b"", []
+            if not data:
+                break
+            request = json.loads(data)
+            pid = os.fork()
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                for descriptor in (wake_read, wake_write):
+                    os.close(descriptor)
+                sock.close()
+                _run_forked(request["control"], fds)
+            for descriptor in fds:
+                os.close(descriptor)
+            children.add(pid)
+            _send(sock, {"forked": request["id"], "pid": pid})
+        _reap(sock, children)
+    for pid in children:
+        _kill_group(pid, signal.SIGKILL)
+    return 0
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 4096):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def _reap(sock: socket.socket, children: set[int]) -> None:
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+        _send(sock, {"exited": pid, "status": os.waitstatus_to_exitcode(status)})
+
+
+def _kill_group(pid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+# ---------------------------------------------------------------- the server side
+
+
+class ForkedChild:
+    """A run's child forked by the worker; its status arrives over the worker's socket."""
+
+    def __init__(self, worker: WarmWorker, pid: int) -> None:
+        self.worker = worker
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        return self.worker._status(self.pid)
+
+    def kill_group(self, sig: int) -> None:
+        _kill_group(self.pid, sig)
+        if sig == signal.SIGKILL:
+            self.worker._await_exit(self.pid, timeout=2.0)
+
+
+class WarmWorker:
+    """Runs requests in children forked from one warm process (see the module docstring)."""
+
+    def __init__(self, python: str | None = None) -> None:
+        self.python = python or sys.executable
+        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._sock: socket.socket | None = None
+        self._ready = False
+        self._pending: dict[int, int] = {}
+        self._statuses: dict[int, int] = {}
+        self._next_id = 0
+
+    # lifecycle ------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker process (in the background: :meth:`run` waits for it to be warm)."""
+        with self._lock:
+            self._ensure_started()
+
+    def _ensure_started(self) -> None:
+        if self._process is not None and self._process.poll() is None and self._sock is not None:
+            return
+        self._close_locked()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._process = subprocess.Popen(
+            [self.python, "-X", "utf8", "-m", "azml_lsp.runtime.worker", str(theirs.fileno())],
+            stdin=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            env=child_environment(),
+            start_new_session=True,
+        )
+        theirs.close()
+        self._sock = ours
+        self._ready = False
+        threading.Thread(target=self._listen, args=(ours,), daemon=True).start()
+
+    def _listen(self, sock: socket.socket) -> None:
+        """Dispatch the worker's messages: ready, forked (pid), exited (status)."""
+        while True:
+            try:
+                data = sock.recv(MAX_MESSAGE)
+            except OSError:
+                data = b""
+            with self._cond:
+                if not data:
+                    if self._sock is sock:
+                        self._ready = False
+                        self._sock = None
+                    self._cond.notify_all()
+                    return
+                message = json.loads(data)
+                if "ready" in message:
+                    self._ready = True
+                elif "forked" in message:
+                    self._pending[message["forked"]] = message["pid"]
+                elif "exited" in message:
+                    self._statuses[message["exited"]] = message["status"]
+                    while len(self._statuses) > 1000:
+                        del self._statuses[next(iter(self._statuses))]
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        """Stop the worker and every child it still has."""
+        with self._lock:
+            self._close_locked()
+
+    def _close_locked(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self._process is not None:
+            _kill_group(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+            self._process = None
+
+    @property
+    def pid(self) -> int | None:
+        """The worker process's pid (None before start)."""
+        return None if self._process is None else self._process.pid
+
+    # runs -----------------------------------------------------------------
+
+    def run(
+        self,
+        request: RunRequest,
+        on_event: EventHandler | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunResult:
+        """Run ``request`` in a fresh forked child; same contract as :func:`azml_lsp.runtime.run`."""
+        if request.python and request.python != self.python:
+            from azml_lsp.runtime.runner import run
+
+            return run(request, on_event, cancel)
+        try:
+            request = prepare_request(request)
+        except RequestError as exc:
+            return request_error_result(request, exc)
+        rundir = RunDir.create(request)
+        try:
+            result = supervise(request, rundir, lambda fd: self._fork(rundir, fd), on_event, cancel)
+        finally:
+            if not request.keep_workdir:
+                rundir.remove()
+        return finish(request, result)
+
+    def _fork(self, rundir: RunDir, event_fd: int) -> ForkedChild:
+        with self._lock:
+            for _attempt in range(2):
+                self._ensure_started()
+                with self._cond:
+                    self._cond.wait_for(lambda: self._ready or self._sock is None, timeout=60)
+                    sock = self._sock
+                if sock is not None and self._ready:
+                    break
+                self._close_locked()
+            else:
+                raise RuntimeError("the warm worker did not start: see its stderr")
+            self._next_id += 1
+            ident = self._next_id
+            with rundir.stdout_file.open("wb") as out, rundir.stderr_file.open("wb") as err:
+                message = json.dumps({"id": ident, "control": str(rundir.control)}).encode()
+                socket.send_fds(sock, [message], [out.fileno(), err.fileno(), event_fd])
+            with self._cond:
+                self._cond.wait_for(
+                    lambda: ident in self._pending or self._sock is None, timeout=30
+                )
+                pid = self._pending.pop(ident, None)
+            if pid is None:
+                raise RuntimeError("the warm worker died while starting a run")
+            return ForkedChild(self, pid)
+
+    def _status(self, pid: int) -> int | None:
+        with self._cond:
+            if pid in self._statuses:
+                return self._statuses[pid]
+            if self._sock is None and not _alive(pid):
+                return -int(signal.SIGKILL)
+            return None
+
+    def _await_exit(self, pid: int, timeout: float) -> None:
+        with self._cond:
+            self._cond.wait_for(
+                lambda: pid in self._statuses or self._sock is None, timeout=timeout
+            )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(worker_main(int(sys.argv[1])))
