@@ -6,6 +6,7 @@ runs user code. A child that crashes, hangs or exits early becomes a structured 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -63,10 +64,8 @@ def _read_events(fd: int, watch: _Watch, on_event: EventHandler | None) -> None:
             if event.get("event") == "stage":
                 watch.stage = str(event.get("stage"))
             if on_event is not None:
-                try:
+                with contextlib.suppress(Exception):  # a broken observer must not break the run
                     on_event(event)
-                except Exception:  # a broken observer must not break the run
-                    pass
     watch.finished.set()
 
 

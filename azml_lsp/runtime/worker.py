@@ -44,10 +44,8 @@ WARM_MODULES = ("pandas", "numpy", "pyarrow", "matplotlib", "matplotlib.pyplot")
 def _warm_up() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in WARM_MODULES:
-        try:
+        with contextlib.suppress(Exception):  # a missing package only costs the child an import
             __import__(name)
-        except Exception:  # a missing optional package only costs the child an import
-            pass
     import azml_lsp.contract.returns
     import azml_lsp.runtime.child
     import azml_lsp.runtime.inputs
