@@ -5,13 +5,21 @@ This package sits below the runtime and the checker: it uses only the standard l
 :mod:`azml_lsp.contract`.
 """
 
+from azml_lsp.bundles.build import BuildReport, build_bundle
 from azml_lsp.bundles.errors import BundleError
+from azml_lsp.bundles.extract import ExtractedBundle, extract_bundle
 from azml_lsp.bundles.limits import BundleLimits
+from azml_lsp.bundles.mapping import install_source_mapping
 from azml_lsp.bundles.modules import BundleModules, list_modules
 
 __all__ = [
+    "BuildReport",
     "BundleError",
     "BundleLimits",
     "BundleModules",
+    "ExtractedBundle",
+    "build_bundle",
+    "extract_bundle",
+    "install_source_mapping",
     "list_modules",
 ]
