@@ -1,0 +1,166 @@
+"""Check and run every example with the real ``azml`` command line, and summarize.
+
+Each example is a folder ``examples/<name>/`` holding the script ``<name>.py``, whose header
+comment (``# azml: dialect=... dataset1=...``) names its dialect and inputs. For each one this
+runs ``azml check`` and ``azml run --json`` in child processes, writes the outputs to
+``<out>/<name>/`` (default ``azml-out/<name>/``), prints a table, and exits 1 if any example
+failed.
+
+    python examples/run_all.py [--out azml-out] [--root examples] [NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+EXAMPLES_DIR = Path(__file__).resolve().parent
+CHILD_TIMEOUT_S = 300.0
+NOT_AVAILABLE = "n/a"
+
+
+@dataclass
+class Outcome:
+    """What one example did."""
+
+    name: str
+    check: str = NOT_AVAILABLE
+    """``"clean"``, ``"<n> errors"``, or n/a when this installation has no ``azml check``."""
+    check_ok: bool = True
+    run_ok: bool = False
+    rows: list[int] = field(default_factory=list)
+    columns: list[int] = field(default_factory=list)
+    images: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.check_ok and self.run_ok
+
+
+def example_scripts(names: list[str] | None = None, root: Path = EXAMPLES_DIR) -> list[Path]:
+    """The script of every example (``<name>/<name>.py``) under ``root``; ``names`` selects some."""
+    scripts = sorted(
+        folder / f"{folder.name}.py"
+        for folder in root.iterdir()
+        if (folder / f"{folder.name}.py").is_file()
+    )
+    if not names:
+        return scripts
+    known = {script.parent.name: script for script in scripts}
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise SystemExit(f"unknown example(s) {', '.join(unknown)}: choose from {', '.join(known)}")
+    return [known[name] for name in names]
+
+
+def azml(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m azml_lsp ARGS`` in a child process with this interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "azml_lsp", *args],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
+    )
+
+
+def check_example(script: Path, outcome: Outcome) -> None:
+    """Record what ``azml check`` says of the script (errors fail the example)."""
+    done = azml("check", "--format", "json", str(script))
+    if done.returncode == 2 and "No such command" in done.stderr:
+        return
+    try:
+        diagnostics: list[dict[str, Any]] = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        outcome.check, outcome.check_ok = "failed", False
+        outcome.problems.append(f"azml check exited {done.returncode}: {done.stderr.strip()}")
+        return
+    errors = [d for d in diagnostics if d.get("severity") == "error"]
+    outcome.check_ok = done.returncode == 0 and not errors
+    outcome.check = f"{len(errors)} errors, {len(diagnostics)} in all" if diagnostics else "clean"
+    outcome.problems.extend(
+        f"{d.get('path')}:{d.get('line')}: {d.get('code')} {d.get('message')}" for d in errors
+    )
+
+
+def run_example(script: Path, out_dir: Path, outcome: Outcome) -> None:
+    """Record what ``azml run --json`` did with the script; outputs go to ``out_dir``."""
+    started = time.perf_counter()
+    done = azml("run", str(script), "--out", str(out_dir), "--json")
+    outcome.seconds = time.perf_counter() - started
+    try:
+        result: dict[str, Any] = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        outcome.problems.append(f"azml run exited {done.returncode}: {done.stderr.strip()}")
+        return
+    outcome.run_ok = bool(result.get("ok")) and done.returncode == 0
+    outcome.rows = [output["rows"] for output in result.get("outputs", [])]
+    outcome.columns = [len(output["columns"]) for output in result.get("outputs", [])]
+    outcome.images = len(result.get("images", []))
+    error = result.get("error")
+    if error:
+        outcome.problems.append(str(error.get("message", error)))
+
+
+def run_all(scripts: list[Path], out_root: Path) -> list[Outcome]:
+    """Check and run each script; outputs under ``out_root/<name>/``."""
+    outcomes = []
+    for script in scripts:
+        outcome = Outcome(name=script.parent.name)
+        check_example(script, outcome)
+        run_example(script, out_root / outcome.name, outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def summary_table(outcomes: list[Outcome]) -> Table:
+    """One row per example; a table per output port is shown as ``rows1 / rows2``."""
+    table = Table(title="azml examples")
+    for header in ("example", "ok", "check"):
+        table.add_column(header)
+    for header in ("rows", "columns", "images", "seconds"):
+        table.add_column(header, justify="right")
+    for outcome in outcomes:
+        table.add_row(
+            outcome.name,
+            "[green]yes[/]" if outcome.ok else "[red]NO[/]",
+            outcome.check,
+            " / ".join(map(str, outcome.rows)),
+            " / ".join(map(str, outcome.columns)),
+            str(outcome.images),
+            f"{outcome.seconds:.2f}",
+        )
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check and run the examples; 0 when all succeed, 1 otherwise."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="examples to run (default: all)")
+    parser.add_argument("--out", type=Path, default=Path("azml-out"), help="output folder root")
+    parser.add_argument("--root", type=Path, default=EXAMPLES_DIR, help="folder of the examples")
+    args = parser.parse_args(argv)
+    outcomes = run_all(example_scripts(args.names, args.root.resolve()), args.out)
+    console = Console()
+    console.print(summary_table(outcomes))
+    for outcome in outcomes:
+        for problem in outcome.problems:
+            console.print(f"[bold]{outcome.name}[/]: {escape(problem)}", highlight=False)
+    console.print(f"outputs in {args.out.resolve()}")
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
