@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib.util
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
+import run_all
 from conftest import EXAMPLES_DIR, ExampleRun, read_csv
 
 from azml_lsp.settings import load_settings
@@ -66,3 +68,10 @@ def test_committed_zip_holds_the_bundle_source_at_its_root() -> None:
 
 def test_the_script_declares_the_committed_zip_as_its_bundle() -> None:
     assert load_settings(FOLDER / "hello_bundle.py").bundle == str(FOLDER / "Hello.zip")
+
+
+def test_azml_bundle_rebuilds_the_committed_zip_byte_for_byte(tmp_path: Path) -> None:
+    rebuilt = tmp_path / "Hello.zip"
+    done = run_all.azml("bundle", str(BUNDLE_SOURCE), "-o", str(rebuilt))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert rebuilt.read_bytes() == (FOLDER / "Hello.zip").read_bytes()
