@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "lsp": "azml_lsp.cli.lsp:lsp",
     "serve": "azml_lsp.cli.serve:serve",
     "bundle": "azml_lsp.cli.bundle:bundle",
+    "export": "azml_lsp.cli.export:export",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -29,6 +30,7 @@ SHORT_HELP: dict[str, str] = {
     "lsp": "Start the language server.",
     "serve": "Serve a script as a web service.",
     "bundle": "Build a reproducible Script Bundle zip.",
+    "export": "Write an Azure ML component or pipeline job for a script.",
 }
 
 

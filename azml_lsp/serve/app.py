@@ -1,0 +1,168 @@
+"""The ASGI application: ``POST /score``, ``GET /health``, ``GET /openapi.json``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig
+from azml_lsp.serve.errors import request_error, run_error
+from azml_lsp.serve.openapi import HEALTH_PATH, OPENAPI_PATH, SCORE_PATH, openapi_document
+from azml_lsp.serve.pool import PoolClosed, WorkerPool
+from azml_lsp.serve.schema import SchemaError
+from azml_lsp.serve.scoring import ScoreOutcome, score
+from azml_lsp.serve.security import bearer_matches
+from azml_lsp.serve.shapes import RequestError, ScoreInputs, parse_request, render_outputs
+
+LOG = logging.getLogger("azml_lsp.serve")
+
+
+class ServiceState:
+    """What the handlers share: the configuration, the pool and the in-flight count."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        self.config = config
+        self.pool = WorkerPool(config.workers, config.python)
+        self.in_flight = 0
+        self.document = openapi_document(config)
+
+
+def _error(status: int, code: str, message: str, target: str, **headers: str) -> JSONResponse:
+    status, body = request_error(status, code, message, target)
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+def _unauthorized(state: ServiceState, request: Request) -> JSONResponse | None:
+    key = state.config.api_key
+    if key is None or bearer_matches(request.headers.get("authorization"), key):
+        return None
+    return _error(
+        401,
+        "Unauthorized",
+        "send the API key as 'Authorization: Bearer <key>'",
+        "Authorization",
+        **{"WWW-Authenticate": "Bearer"},
+    )
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise RequestError("Content-Length is not a number", "Content-Length")
+        if int(declared) > limit:
+            raise RequestError(f"the body is larger than {limit} bytes", "body", 413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestError(f"the body is larger than {limit} bytes", "body", 413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse(state: ServiceState, body: bytes) -> ScoreInputs:
+    parsed = parse_request(body)
+    for name, schema in state.config.schemas.items():
+        if name not in parsed.frames:
+            raise RequestError(f"{name} is required: send its table in Inputs", f"Inputs.{name}")
+        try:
+            parsed.frames[name] = schema.apply(name, parsed.frames[name])
+        except SchemaError as exc:
+            raise RequestError(str(exc), f"Inputs.{name}") from None
+    return parsed
+
+
+async def _score(state: ServiceState, request: Request) -> Response:
+    config = state.config
+    try:
+        body = await _read_body(request, config.max_body_bytes)
+        parsed = await run_in_threadpool(_parse, state, body)
+    except RequestError as exc:
+        code = "RequestTooLarge" if exc.status == 413 else "BadArgument"
+        return _error(exc.status, code, str(exc), exc.target)
+    outcome: ScoreOutcome = await state.pool.call(
+        lambda worker, cancel: score(worker, config, parsed.frames, cancel),
+        config.timeout_s + WATCHDOG_GRACE_S,
+    )
+    if outcome.error is not None:
+        status, error_json = run_error(outcome.error)
+        return JSONResponse(error_json, status_code=status)
+    return JSONResponse(await run_in_threadpool(render_outputs, parsed.shape, outcome.outputs))
+
+
+def create_app(config: ServeConfig) -> Starlette:
+    """The service for ``config``; the worker pool starts and stops with the app's lifespan."""
+    state = ServiceState(config)
+
+    async def score_endpoint(request: Request) -> Response:
+        if denied := _unauthorized(state, request):
+            return denied
+        if not state.pool.ready:
+            return _error(
+                503,
+                "ServiceUnavailable",
+                "the service is starting",
+                "service",
+                **{"Retry-After": "1"},
+            )
+        if state.in_flight >= config.max_concurrent:
+            return _error(
+                429,
+                "TooManyRequests",
+                f"more than {config.max_concurrent} requests in flight; retry shortly",
+                "service",
+                **{"Retry-After": "1"},
+            )
+        state.in_flight += 1
+        try:
+            return await _score(state, request)
+        except PoolClosed:
+            return _error(503, "ServiceUnavailable", "the service is stopping", "service")
+        finally:
+            state.in_flight -= 1
+
+    async def health(request: Request) -> Response:
+        ready = state.pool.ready
+        body: dict[str, Any] = {
+            "status": "ok" if ready else "starting",
+            "workers": state.pool.size,
+            "busy": state.pool.busy,
+            "in_flight": state.in_flight,
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def openapi(request: Request) -> Response:
+        if denied := _unauthorized(state, request):
+            return denied
+        return JSONResponse(state.document)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await state.pool.start()
+        try:
+            yield
+        finally:
+            await state.pool.close()
+
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        LOG.exception("internal error on %s %s", request.method, request.url.path)
+        return _error(500, "InternalError", "the service failed; see its log", "service")
+
+    return Starlette(
+        exception_handlers={Exception: internal_error},
+        routes=[
+            Route(SCORE_PATH, score_endpoint, methods=["POST"]),
+            Route(HEALTH_PATH, health, methods=["GET"]),
+            Route(OPENAPI_PATH, openapi, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,89 @@
+"""A pool of warm worker processes that the service hands scoring calls to, one call per worker."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from azml_lsp.runtime.worker import WarmWorker
+
+T = TypeVar("T")
+
+
+class PoolClosed(RuntimeError):
+    """The pool is not running (starting up or shutting down)."""
+
+
+class WorkerPool:
+    """``size`` warm workers; :meth:`call` waits for a free one and runs a blocking job with it."""
+
+    def __init__(self, size: int, python: str | None = None) -> None:
+        if size < 1:
+            raise ValueError("the pool needs at least one worker")
+        self.size = size
+        self._python = python
+        self._workers: list[WarmWorker] = []
+        self._idle: asyncio.Queue[WarmWorker] = asyncio.Queue()
+        self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="azml-serve")
+        self._open = False
+
+    @property
+    def ready(self) -> bool:
+        return self._open
+
+    @property
+    def busy(self) -> int:
+        return self.size - self._idle.qsize() if self._open else 0
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the warm workers (for health and load reports)."""
+        return [pid for w in self._workers if (pid := w.pid) is not None]
+
+    async def start(self) -> None:
+        from azml_lsp.runtime.worker import WarmWorker
+
+        loop = asyncio.get_running_loop()
+        for _ in range(self.size):
+            worker = WarmWorker(self._python)
+            await loop.run_in_executor(self._executor, worker.start)
+            self._workers.append(worker)
+            self._idle.put_nowait(worker)
+        self._open = True
+
+    async def close(self) -> None:
+        self._open = False
+        loop = asyncio.get_running_loop()
+        for worker in self._workers:
+            await loop.run_in_executor(self._executor, worker.close)
+        self._workers.clear()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def call(
+        self,
+        job: Callable[[WarmWorker, threading.Event], T],
+        deadline_s: float,
+    ) -> T:
+        """Run ``job(worker, cancel)`` in a thread; past ``deadline_s`` set ``cancel`` and wait."""
+        if not self._open:
+            raise PoolClosed("the worker pool is not running")
+        worker = await self._idle.get()
+        cancel = threading.Event()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, job, worker, cancel)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout=deadline_s)
+        except TimeoutError:
+            cancel.set()
+            return await future
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
+        finally:
+            if future.done():
+                self._idle.put_nowait(worker)
+            else:
+                future.add_done_callback(lambda _: self._idle.put_nowait(worker))

@@ -1,0 +1,86 @@
+"""One scoring call: request tables in, the script run once in a warm worker, result tables out.
+
+Tables cross the process boundary as Parquet files in a per-request temp dir, which keeps their
+column types exactly.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from azml_lsp.runtime.model import RunError, RunRequest, RunResult
+from azml_lsp.serve.config import ServeConfig
+from azml_lsp.serve.shapes import INPUT_NAMES, output_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from azml_lsp.runtime.worker import WarmWorker
+
+
+@dataclass
+class ScoreOutcome:
+    """Result frames by output name, or the run's error."""
+
+    outputs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    error: RunError | None = None
+
+
+def run_request(config: ServeConfig, workdir: Path, frames: dict[str, pd.DataFrame]) -> RunRequest:
+    """The runtime request for one scoring call, its inputs written under ``workdir``."""
+    paths: list[str | None] = []
+    for index, name in enumerate(INPUT_NAMES, start=1):
+        frame = frames.get(name)
+        if frame is None:
+            paths.append(None)
+            continue
+        path = workdir / f"dataset{index}.parquet"
+        frame.to_parquet(path, index=False)
+        paths.append(str(path))
+    return RunRequest(
+        script=str(config.script),
+        dataset1=paths[0],
+        dataset2=paths[1],
+        bundle=str(config.bundle) if config.bundle else None,
+        dialect=config.dialect.value,
+        out_dir=str(workdir / "out"),
+        format="parquet",
+        timeout_s=config.timeout_s,
+        memory_mb=config.memory_mb,
+        python=config.python,
+    )
+
+
+def read_outputs(result: RunResult) -> dict[str, pd.DataFrame]:
+    import pandas as pd
+
+    return {
+        output_name(t.port): pd.read_parquet(t.path)
+        for t in sorted(result.outputs, key=lambda t: t.port)
+    }
+
+
+def score(
+    worker: WarmWorker,
+    config: ServeConfig,
+    frames: dict[str, pd.DataFrame],
+    cancel: threading.Event,
+) -> ScoreOutcome:
+    """Run the script once on ``frames`` in ``worker``; never raises for a failing script."""
+    with tempfile.TemporaryDirectory(prefix="azml-serve-") as tmp:
+        request = run_request(config, Path(tmp), frames)
+        try:
+            result = worker.run(request, None, cancel)
+            if result.ok:
+                return ScoreOutcome(outputs=read_outputs(result))
+        except (RuntimeError, OSError, ValueError) as exc:
+            return ScoreOutcome(error=internal_error(f"the run could not complete: {exc}"))
+        return ScoreOutcome(error=result.error or internal_error("the run failed without a reason"))
+
+
+def internal_error(text: str) -> RunError:
+    return RunError(code=0, message=text, kind="internal", detail=text)

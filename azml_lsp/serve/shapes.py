@@ -1,0 +1,208 @@
+"""The two request/response JSON shapes of a scoring endpoint.
+
+``table`` (the classic request-response shape)::
+
+    {"Inputs": {"input1": {"ColumnNames": [...], "Values": [[...]]}}, "GlobalParameters": {}}
+    -> {"Results": {"output1": {"type": "table", "value": {
+            "ColumnNames": [...], "ColumnTypes": [...], "Values": [[...]]}}}}
+
+``records``::
+
+    {"Inputs": {"input1": [{"col": value}, ...]}} -> {"Results": {"output1": [{...}, ...]}}
+
+``input1``/``input2`` feed Dataset1/Dataset2; ``output1``/``output2`` are result ports 1 and 2.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from azml_lsp.contract.entrypoint import MAX_FRAMES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Shape = Literal["table", "records"]
+
+#: Request input names, in port order.
+INPUT_NAMES = tuple(f"input{i + 1}" for i in range(MAX_FRAMES))
+SCALAR_TYPES = (str, int, float, bool, type(None))
+
+
+class RequestError(ValueError):
+    """A request the service cannot run; ``target`` names the offending part."""
+
+    def __init__(self, message: str, target: str = "request", status: int = 400) -> None:
+        super().__init__(message)
+        self.target = target
+        self.status = status
+
+
+@dataclass
+class ScoreInputs:
+    """A parsed request: one frame per connected input port, and the shape to answer in."""
+
+    shape: Shape
+    frames: dict[str, pd.DataFrame]
+
+
+def output_name(port: int) -> str:
+    return f"output{port}"
+
+
+def parse_request(body: bytes) -> ScoreInputs:
+    """Parse and check a request body; RequestError names what is wrong and where."""
+    try:
+        data = json.loads(body)
+    except UnicodeDecodeError:
+        raise RequestError("the body is not UTF-8 text", "body") from None
+    except json.JSONDecodeError as exc:
+        raise RequestError(
+            f"the body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            "body",
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("Inputs"), dict):
+        raise RequestError('the body must be a JSON object with an "Inputs" object', "Inputs")
+    params = data.get("GlobalParameters", {})
+    if not isinstance(params, dict):
+        raise RequestError('"GlobalParameters" must be an object', "GlobalParameters")
+    inputs: dict[str, Any] = data["Inputs"]
+    unknown = [name for name in inputs if name not in INPUT_NAMES]
+    if unknown:
+        raise RequestError(
+            f"unknown input(s) {', '.join(map(repr, unknown))}: use {' and/or '.join(INPUT_NAMES)}",
+            "Inputs",
+        )
+    shapes = {name: _shape_of(name, value) for name, value in inputs.items()}
+    if len(set(shapes.values())) > 1:
+        raise RequestError(
+            "all inputs must use the same shape: a list of records or a ColumnNames/Values table",
+            "Inputs",
+        )
+    shape: Shape = next(iter(shapes.values()), "table")
+    reader = _records_frame if shape == "records" else _table_frame
+    return ScoreInputs(shape, {name: reader(name, value) for name, value in inputs.items()})
+
+
+def _shape_of(name: str, value: Any) -> Shape:
+    if isinstance(value, list):
+        return "records"
+    if isinstance(value, dict):
+        return "table"
+    raise RequestError(
+        f'{name} must be a list of records or an object with "ColumnNames" and "Values"',
+        f"Inputs.{name}",
+    )
+
+
+def _check_cell(name: str, row: int, column: str, value: Any) -> None:
+    if not isinstance(value, SCALAR_TYPES):
+        raise RequestError(
+            f"{name}: row {row}, column {column!r} holds a {type(value).__name__}: "
+            "cells must be strings, numbers, booleans or null",
+            f"Inputs.{name}",
+        )
+
+
+def _table_frame(name: str, value: dict[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
+    columns, rows = value.get("ColumnNames"), value.get("Values", [])
+    target = f"Inputs.{name}"
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise RequestError(f'{name}: "ColumnNames" must be a list of strings', target)
+    if len(set(columns)) != len(columns):
+        raise RequestError(f'{name}: "ColumnNames" has duplicates', target)
+    if not isinstance(rows, list):
+        raise RequestError(f'{name}: "Values" must be a list of rows', target)
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != len(columns):
+            raise RequestError(
+                f'{name}: row {i} of "Values" must be a list of {len(columns)} values, '
+                f"one per column in ColumnNames",
+                target,
+            )
+        for column, cell in zip(columns, row, strict=True):
+            _check_cell(name, i, column, cell)
+    return _typed(
+        name, pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+    )
+
+
+def _records_frame(name: str, records: list[Any]) -> pd.DataFrame:
+    import pandas as pd
+
+    columns: dict[str, None] = {}
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise RequestError(f"{name}: record {i} must be an object", f"Inputs.{name}")
+        for column, cell in record.items():
+            _check_cell(name, i, column, cell)
+            columns.setdefault(column)
+    return _typed(name, pd.DataFrame.from_records(records, columns=list(columns)))
+
+
+def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Reject a column that mixes text, numbers and booleans: no table type can hold it."""
+    for column in frame.columns:
+        kinds = {_kind(v) for v in frame[column] if v is not None and v == v}
+        if len(kinds) > 1:
+            raise RequestError(
+                f"{name}: column {column!r} mixes {' and '.join(sorted(kinds))} values; "
+                "send one type per column",
+                f"Inputs.{name}",
+            )
+    return frame
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    return "number" if isinstance(value, int | float) else "text"
+
+
+def render_outputs(shape: Shape, outputs: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """The ``Results`` object for result frames, in the request's shape."""
+    results: dict[str, Any] = {}
+    for name, frame in outputs.items():
+        columns, values = table_values(frame)
+        if shape == "records":
+            results[name] = [dict(zip(columns, row, strict=True)) for row in values]
+        else:
+            results[name] = {
+                "type": "table",
+                "value": {
+                    "ColumnNames": columns,
+                    "ColumnTypes": [column_type(frame[c]) for c in frame.columns],
+                    "Values": values,
+                },
+            }
+    return {"Results": results}
+
+
+def table_values(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """Column names and JSON-ready rows: missing values are null, datetimes ISO 8601 text."""
+    split = json.loads(
+        frame.to_json(orient="split", index=False, date_format="iso", default_handler=str)
+    )
+    return [str(c) for c in split["columns"]], split["data"]
+
+
+def column_type(column: pd.Series) -> str:
+    """The classic service's name for a column's type."""
+    from pandas.api import types
+
+    dtype = column.dtype
+    if types.is_bool_dtype(dtype):
+        return "Boolean"
+    if types.is_integer_dtype(dtype):
+        return "Int32" if getattr(dtype, "itemsize", 8) <= 4 else "Int64"
+    if types.is_float_dtype(dtype):
+        return "Double"
+    if types.is_datetime64_any_dtype(dtype):
+        return "DateTime"
+    if types.is_timedelta64_dtype(dtype):
+        return "TimeSpan"
+    return "String"
