@@ -102,7 +102,7 @@ def _copy_folder(origin: Path, writer: _Writer) -> list[tuple[str, bool]]:
 
 
 def _extract_zip(origin: Path, writer: _Writer) -> list[tuple[str, bool]]:
-    with open_zip(origin) as zf:
+    with open_zip(origin, writer.limits) as zf:
         entries = scan_zip(zf, origin, writer.limits)
         for entry in entries:
             if entry.is_dir:

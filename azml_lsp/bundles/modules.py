@@ -46,7 +46,7 @@ def list_modules(source: str | Path, limits: BundleLimits | None = None) -> Bund
     bounds = limits or BundleLimits()
     if path.is_dir():
         return classify((e.name, e.is_dir) for e in scan_folder(path, bounds))
-    with open_zip(path) as zf:
+    with open_zip(path, bounds) as zf:
         return classify((e.name, e.is_dir) for e in scan_zip(zf, path, bounds))
 
 

@@ -7,7 +7,9 @@ typed, so they are refused with the likely intended name.
 
 from __future__ import annotations
 
+import os
 import stat
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,12 @@ from azml_lsp.bundles.names import NameSet, safe_name
 READABLE_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
+EOCD_SIGNATURE = b"PK\x05\x06"
+EOCD_SIZE = 22
+MAX_COMMENT = 0xFFFF
+ZIP64_LOCATOR = b"PK\x06\x07"
+ZIP64_LOCATOR_SIZE = 20
+ZIP64_EOCD_SIGNATURE = b"PK\x06\x06"
 UTF8_FLAG = 0x800
 ENCRYPTED_FLAG = 0x1
 
@@ -35,9 +43,16 @@ class ZipEntry:
         return self.info.is_dir()
 
 
-def open_zip(path: Path) -> zipfile.ZipFile:
-    """The zip at ``path``; error 0102 when it is not one."""
+def open_zip(path: Path, limits: BundleLimits) -> zipfile.ZipFile:
+    """The zip at ``path``; error 0102 when it is not one.
+
+    The entry count the end record declares is checked before the central directory is read,
+    so a zip with millions of entries is refused without building millions of records.
+    """
     try:
+        declared = declared_entry_count(path)
+        if declared is not None and declared > limits.max_entries:
+            raise _too_many(declared, path, limits)
         return zipfile.ZipFile(path)
     except FileNotFoundError:
         raise BundleError("no such file; check the path", path=path) from None
@@ -53,11 +68,7 @@ def scan_zip(zf: zipfile.ZipFile, path: Path, limits: BundleLimits) -> list[ZipE
     """Every entry of ``zf``, or BundleError for the first one that breaks a rule or a limit."""
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
-        raise BundleError(
-            f"the zip has {len(infos)} entries, more than the limit of {limits.max_entries}; "
-            "remove files or raise the bundle entry limit",
-            path=path,
-        )
+        raise _too_many(len(infos), path, limits)
     names = NameSet(path)
     entries: list[ZipEntry] = []
     total = 0
@@ -78,6 +89,36 @@ def scan_zip(zf: zipfile.ZipFile, path: Path, limits: BundleLimits) -> list[ZipE
             path=path,
         )
     return entries
+
+
+def declared_entry_count(path: Path) -> int | None:
+    """The entry count in the zip's end record (zip64 aware), or None when there is none."""
+    with open(path, "rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        tail_length = min(size, EOCD_SIZE + MAX_COMMENT + ZIP64_LOCATOR_SIZE)
+        f.seek(size - tail_length)
+        tail = f.read()
+        at = tail.rfind(EOCD_SIGNATURE)
+        if at < 0 or len(tail) - at < EOCD_SIZE:
+            return None
+        (count,) = struct.unpack_from("<H", tail, at + 10)
+        locator = at - ZIP64_LOCATOR_SIZE
+        if count != 0xFFFF or locator < 0 or tail[locator : locator + 4] != ZIP64_LOCATOR:
+            return int(count)
+        (offset,) = struct.unpack_from("<Q", tail, locator + 8)
+        f.seek(offset)
+        record = f.read(40)
+    if len(record) < 40 or record[:4] != ZIP64_EOCD_SIGNATURE:
+        return None
+    return int(struct.unpack_from("<Q", record, 32)[0])
+
+
+def _too_many(count: int, path: Path, limits: BundleLimits) -> BundleError:
+    return BundleError(
+        f"the zip has {count} entries, more than the limit of {limits.max_entries}; "
+        "remove files or raise the bundle entry limit",
+        path=path,
+    )
 
 
 def _check_record(info: zipfile.ZipInfo, path: Path) -> None:
