@@ -1,0 +1,519 @@
+"""The azml language server: thin LSP handlers over jedi, the checker and the runtime."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from azml_lsp import __version__
+from azml_lsp.server import actions, diagnostics, jedi_features, lens
+from azml_lsp.server.config import ConfigError, ServerConfig
+from azml_lsp.server.jedi_features import ScriptView
+from azml_lsp.server.jedi_project import project_for
+from azml_lsp.server.jedi_service import JediService
+from azml_lsp.server.positions import PositionMapper
+from azml_lsp.server.protocol import WORK_DONE_TOKEN, AzmlProtocol
+from azml_lsp.server.runs import (
+    CommandError,
+    RunArguments,
+    build_request,
+    map_copy_back,
+    progress_message,
+    script_to_run,
+)
+from azml_lsp.server.script_context import ScriptContext, path_of, script_context
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+
+class AzmlLanguageServer(LanguageServer):
+    """State shared by the handlers: settings, jedi, the warm run worker, diagnostics, runs."""
+
+    def __init__(self) -> None:
+        super().__init__("azml-lsp", __version__, protocol_cls=AzmlProtocol, max_workers=4)
+        self.config = ServerConfig()
+        self.jedi = JediService()
+        self.checked: dict[str, diagnostics.CheckedVersion] = {}
+        self.run_failures: dict[str, types.Diagnostic] = {}
+        self._pending_checks: dict[str, asyncio.Task[None]] = {}
+        self._cancels: dict[Any, threading.Event] = {}
+        self._worker: Any = None
+        self._worker_lock = threading.Lock()
+
+    # documents and contexts -------------------------------------------------
+
+    def document(self, uri: str) -> TextDocument:
+        return self.workspace.get_text_document(uri)
+
+    def context_of(self, document: TextDocument) -> ScriptContext:
+        return script_context(document.uri, document.source, self.config)
+
+    def mapper_of(self, source: str) -> PositionMapper:
+        return PositionMapper.of(source, str(self.workspace.position_encoding or "utf-16"))
+
+    def view_of(self, uri: str) -> ScriptView:
+        """A jedi view of the document's current text with the script's bundle on the path."""
+        document = self.document(uri)
+        context = self.context_of(document)
+        project = project_for(self.root_folder(context), context.bundle)
+        encoding = str(self.workspace.position_encoding or "utf-16")
+        return ScriptView(document.source, context.path, project, context.dialect, encoding)
+
+    def root_folder(self, context: ScriptContext) -> str:
+        root = self.workspace.root_path
+        if root and context.path and Path(context.path).is_relative_to(root):
+            return str(root)
+        return context.folder
+
+    def writable_roots(self, context: ScriptContext) -> list[Path]:
+        roots = [Path(self.root_folder(context))]
+        if context.bundle and Path(context.bundle).is_dir():
+            roots.append(Path(context.bundle))
+        return roots
+
+    async def jedi_call(self, default: T, function: Callable[..., T], *args: Any) -> T:
+        """A jedi feature off the event loop; jedi's failures give the empty answer, logged."""
+        try:
+            return await self.jedi.call(function, *args)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("jedi failed in %s", getattr(function, "__name__", function))
+            return default
+
+    # diagnostics --------------------------------------------------------------
+
+    def schedule_check(self, uri: str, delay: float | None = None) -> None:
+        """Check the document after a short pause; a newer change replaces a pending check."""
+        pending = self._pending_checks.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        wait = self.config.diagnostics_delay if delay is None else delay
+        self._pending_checks[uri] = asyncio.get_running_loop().create_task(self._check(uri, wait))
+
+    async def _check(self, uri: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            document = self.document(uri)
+        except KeyError:
+            return
+        version, source = document.version, document.source
+        context = self.context_of(document)
+        loop = asyncio.get_running_loop()
+        try:
+            findings = await loop.run_in_executor(
+                self.thread_pool, diagnostics.check, source, context
+            )
+        except Exception:
+            logger.exception("checker failed on %s", uri)
+            findings = []
+        current = self.workspace.text_documents.get(uri)
+        if current is None or current.version != version:
+            return  # a newer version is on its way: never publish stale findings
+        self.checked[uri] = diagnostics.CheckedVersion(version, findings)
+        self.publish(uri, context)
+
+    def publish(self, uri: str, context: ScriptContext | None = None) -> None:
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            return
+        mapper = self.mapper_of(document.source)
+        context = context or self.context_of(document)
+        checked = self.checked.get(uri)
+        items = [diagnostics.finding_to_lsp(f, mapper) for f in checked.findings] if checked else []
+        settings_problem = diagnostics.settings_error_to_lsp(context, mapper)
+        if settings_problem is not None:
+            items.insert(0, settings_problem)
+        if uri in self.run_failures:
+            items.append(self.run_failures[uri])
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
+        )
+
+    async def findings_for(self, document: TextDocument) -> list[Any]:
+        """The checker's findings of the document's current version (cached per version)."""
+        checked = self.checked.get(document.uri)
+        if checked is not None and checked.version == document.version:
+            return checked.findings
+        context = self.context_of(document)
+        loop = asyncio.get_running_loop()
+        findings = await loop.run_in_executor(
+            self.thread_pool, diagnostics.check, document.source, context
+        )
+        self.checked[document.uri] = diagnostics.CheckedVersion(document.version, findings)
+        return findings
+
+    # runs -----------------------------------------------------------------------
+
+    def worker(self) -> Any:
+        """The warm run worker (started on first use, or in the background after initialize)."""
+        with self._worker_lock:
+            if self._worker is None or self._worker.python != (
+                self.config.python or self._worker.python
+            ):
+                from azml_lsp.runtime import WarmWorker
+
+                if self._worker is not None:
+                    self._worker.close()
+                self._worker = WarmWorker(self.config.python)
+                self._worker.start()
+            return self._worker
+
+    def cancel_request(self, msg_id: Any) -> None:
+        event = self._cancels.get(msg_id)
+        if event is not None:
+            event.set()
+
+    def cancel_token(self, token: types.ProgressToken) -> None:
+        event = self._cancels.get(("token", token))
+        if event is not None:
+            event.set()
+
+    def close(self) -> None:
+        self.jedi.shutdown()
+        with self._worker_lock:
+            if self._worker is not None:
+                self._worker.close()
+                self._worker = None
+
+    async def start_progress(self, title: str) -> types.ProgressToken | None:
+        """The client's work-done token, or a new one when the client supports progress."""
+        token = WORK_DONE_TOKEN.get()
+        if token is None:
+            window = self.client_capabilities.window
+            if not (window and window.work_done_progress):
+                return None
+            token = f"azml-{uuid.uuid4()}"
+            try:
+                await self.work_done_progress.create_async(token)
+            except Exception:
+                return None
+        self.work_done_progress.begin(
+            token, types.WorkDoneProgressBegin(title=title, cancellable=True)
+        )
+        return token
+
+    async def execute_run(self, command: str, arguments: Any, debug: bool) -> dict[str, Any]:
+        """``azml.run`` and ``azml.debug``: run the script through the warm worker."""
+        from azml_lsp.runtime import DebugOptions
+
+        parsed = RunArguments.parse(command, arguments)
+        document = self.workspace.text_documents.get(parsed.uri)
+        path = path_of(parsed.uri)
+        assert path is not None
+        source = document.source if document is not None else Path(path).read_text(encoding="utf-8")
+        context = script_context(parsed.uri, source, self.config)
+        loop = asyncio.get_running_loop()
+        script = await loop.run_in_executor(self.thread_pool, script_to_run, path, source)
+        root = self.root_folder(context)
+        request = build_request(
+            parsed, context, self.config, script, root, DebugOptions() if debug else None
+        )
+        cancel = threading.Event()
+        keys = [self.protocol.msg_id]
+        token = await self.start_progress(f"azml: {'debug' if debug else 'run'} {Path(path).name}")
+        if token is not None:
+            keys.append(("token", token))
+        for key in keys:
+            self._cancels[key] = cancel
+        listening: asyncio.Future[dict[str, Any]] = loop.create_future()
+
+        def on_event(event: dict[str, Any]) -> None:
+            loop.call_soon_threadsafe(self._on_run_event, event, token, listening)
+
+        def finished(result: Any) -> None:
+            for key in keys:
+                self._cancels.pop(key, None)
+            self._on_run_finished(parsed.uri, map_copy_back(result, script, path), token, listening)
+
+        run = loop.run_in_executor(None, self.worker_run, request, on_event, cancel)
+        run.add_done_callback(lambda f: finished(f.result()) if not f.exception() else None)
+        if debug:
+            return await listening
+        result = await asyncio.shield(run)
+        return map_copy_back(result, script, path).to_json()
+
+    def worker_run(
+        self, request: Any, on_event: Callable[[dict[str, Any]], None], cancel: threading.Event
+    ) -> Any:
+        return self.worker().run(request, on_event, cancel)
+
+    def _on_run_event(
+        self,
+        event: dict[str, Any],
+        token: types.ProgressToken | None,
+        listening: asyncio.Future[dict[str, Any]],
+    ) -> None:
+        if event.get("event") == "debug_listening" and not listening.done():
+            listening.set_result({"host": event.get("host"), "port": event.get("port")})
+        message = progress_message(event)
+        if token is not None and message is not None:
+            text, percentage = message
+            self.work_done_progress.report(
+                token, types.WorkDoneProgressReport(message=text, percentage=percentage)
+            )
+
+    def _on_run_finished(
+        self,
+        uri: str,
+        result: Any,
+        token: types.ProgressToken | None,
+        listening: asyncio.Future[dict[str, Any]],
+    ) -> None:
+        def publish() -> None:
+            document = self.workspace.text_documents.get(uri)
+            mapper = self.mapper_of(document.source if document else "")
+            failure = diagnostics.run_failure_to_lsp(result, path_of(uri), mapper)
+            if failure is None:
+                self.run_failures.pop(uri, None)
+            else:
+                self.run_failures[uri] = failure
+            self.publish(uri)
+            if token is not None:
+                summary = (
+                    "finished"
+                    if result.ok
+                    else f"failed: {result.error.kind if result.error else ''}"
+                )
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=summary))
+            if not listening.done():
+                error = (
+                    result.error.detail or result.error.message if result.error else "the run ended"
+                )
+                listening.set_exception(
+                    CommandError(f"the debug run ended before a debugger could attach: {error}")
+                )
+
+        self.loop_call(publish)
+
+    def loop_call(self, function: Callable[[], None]) -> None:
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(function)
+
+    _loop: asyncio.AbstractEventLoop | None = None
+
+
+server = AzmlLanguageServer()
+
+
+def _uri(params: Any) -> str:
+    return str(params.text_document.uri)
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: AzmlLanguageServer, params: types.InitializeParams) -> None:
+    try:
+        ls.config = ls.config.updated(params.initialization_options)
+    except ConfigError as exc:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, str(exc)))
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -> None:
+    ls._loop = asyncio.get_running_loop()
+    ls.jedi.start_warm_up(ls.workspace.root_path or str(Path.cwd()))
+    threading.Thread(target=ls.worker, name="azml-worker-start", daemon=True).start()
+
+
+@server.feature(types.SHUTDOWN)
+def shutdown(ls: AzmlLanguageServer, params: None) -> None:
+    ls.close()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(
+    ls: AzmlLanguageServer, params: types.DidChangeConfigurationParams
+) -> None:
+    try:
+        ls.config = ls.config.updated(params.settings)
+    except ConfigError as exc:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, str(exc)))
+        return
+    for uri in list(ls.workspace.text_documents):
+        ls.schedule_check(uri, delay=0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+async def did_open(ls: AzmlLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls._loop = asyncio.get_running_loop()
+    ls.schedule_check(_uri(params), delay=0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+async def did_change(ls: AzmlLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri = _uri(params)
+    if ls.run_failures.pop(uri, None) is not None:
+        ls.publish(uri)
+    ls.schedule_check(uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+async def did_save(ls: AzmlLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.schedule_check(_uri(params), delay=0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: AzmlLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = _uri(params)
+    ls.checked.pop(uri, None)
+    ls.run_failures.pop(uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=["."], resolve_provider=True),
+)
+async def completion(
+    ls: AzmlLanguageServer, params: types.CompletionParams
+) -> types.CompletionList:
+    view = ls.view_of(_uri(params))
+    found = await ls.jedi_call([], jedi_features.completions, view, params.position)
+    generation = ls.jedi.remember_completions(found)
+    items = [jedi_features.completion_item(c, i, f"{generation}:{i}") for i, c in enumerate(found)]
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(types.COMPLETION_ITEM_RESOLVE)
+async def completion_resolve(
+    ls: AzmlLanguageServer, item: types.CompletionItem
+) -> types.CompletionItem:
+    found = ls.jedi.completion(str(item.data)) if item.data is not None else None
+    if found is None:
+        return item
+    return await ls.jedi_call(item, jedi_features.resolve_item, item, found)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+async def hover(ls: AzmlLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    return await ls.jedi_call(None, jedi_features.hover, ls.view_of(_uri(params)), params.position)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_SIGNATURE_HELP,
+    types.SignatureHelpOptions(trigger_characters=["(", ","], retrigger_characters=[","]),
+)
+async def signature_help(
+    ls: AzmlLanguageServer, params: types.SignatureHelpParams
+) -> types.SignatureHelp | None:
+    return await ls.jedi_call(
+        None, jedi_features.signature_help, ls.view_of(_uri(params)), params.position
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+async def definition(
+    ls: AzmlLanguageServer, params: types.DefinitionParams
+) -> list[types.Location]:
+    uri = _uri(params)
+    return await ls.jedi_call([], jedi_features.definition, ls.view_of(uri), params.position, uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+async def references(ls: AzmlLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
+    uri = _uri(params)
+    include = params.context.include_declaration
+    return await ls.jedi_call(
+        [], jedi_features.references, ls.view_of(uri), params.position, uri, include
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+async def highlight(
+    ls: AzmlLanguageServer, params: types.DocumentHighlightParams
+) -> list[types.DocumentHighlight]:
+    return await ls.jedi_call(
+        [], jedi_features.highlights, ls.view_of(_uri(params)), params.position
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+async def document_symbols(
+    ls: AzmlLanguageServer, params: types.DocumentSymbolParams
+) -> list[types.DocumentSymbol]:
+    return await ls.jedi_call([], jedi_features.symbols, ls.view_of(_uri(params)))
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME)
+async def rename(ls: AzmlLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    uri = _uri(params)
+    view = ls.view_of(uri)
+    roots = ls.writable_roots(ls.context_of(ls.document(uri)))
+    if not params.new_name.isidentifier():
+        raise ValueError(f"cannot rename to {params.new_name!r}: not a valid Python identifier")
+    return await ls.jedi_call(
+        None, jedi_features.rename, view, params.position, uri, params.new_name, roots
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+async def code_action(
+    ls: AzmlLanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction]:
+    document = ls.document(_uri(params))
+    try:
+        findings = await ls.findings_for(document)
+    except Exception:
+        logger.exception("checker failed on %s", document.uri)
+        return []
+    mapper = ls.mapper_of(document.source)
+    return actions.code_actions(document.uri, document.version, findings, mapper, params.range)
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+def code_lens(ls: AzmlLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    document = ls.document(_uri(params))
+    context = ls.context_of(document)
+    return lens.code_lenses(document.uri, document.source, context, ls.mapper_of(document.source))
+
+
+@server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+def progress_cancel(ls: AzmlLanguageServer, params: types.WorkDoneProgressCancelParams) -> None:
+    ls.cancel_token(params.token)
+
+
+@server.command(lens.RUN_COMMAND)
+async def run_command(ls: AzmlLanguageServer, *arguments: Any) -> dict[str, Any]:
+    return await ls.execute_run(lens.RUN_COMMAND, list(arguments), debug=False)
+
+
+@server.command(lens.DEBUG_COMMAND)
+async def debug_command(ls: AzmlLanguageServer, *arguments: Any) -> dict[str, Any]:
+    return await ls.execute_run(lens.DEBUG_COMMAND, list(arguments), debug=True)
+
+
+@server.command(lens.CHECK_COMMAND)
+async def check_command(ls: AzmlLanguageServer, *arguments: Any) -> list[dict[str, object]]:
+    if (
+        len(arguments) != 1
+        or not isinstance(arguments[0], dict)
+        or not isinstance(arguments[0].get("uri"), str)
+    ):
+        raise CommandError(
+            f'{lens.CHECK_COMMAND}: expected one argument {{"uri": ...}}, got {list(arguments)!r}'
+        )
+    uri = arguments[0]["uri"]
+    document = ls.workspace.text_documents.get(uri)
+    path = path_of(uri)
+    if document is None and path is None:
+        raise CommandError(f"{lens.CHECK_COMMAND}: {uri!r} is neither open nor a file: URI")
+    source = (
+        document.source if document is not None else Path(str(path)).read_text(encoding="utf-8")
+    )
+    context = script_context(uri, source, ls.config)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(ls.thread_pool, diagnostics.check_json, source, context)

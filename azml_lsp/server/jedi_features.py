@@ -1,0 +1,301 @@
+"""IntelliSense through jedi on the contract-aware virtual copy of a script.
+
+Every function takes a :class:`ScriptView` (one snapshot of a document) and returns lsprotocol
+types in the editor's positions. They are blocking: the server runs them off its event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jedi
+from jedi.api.classes import BaseName, Completion, Name, Signature
+from lsprotocol import types
+
+from azml_lsp.contract import Dialect, port_of_parameter
+from azml_lsp.server.jedi_source import PANDAS_ALIAS, VirtualSource, virtual_source
+from azml_lsp.server.positions import PositionMapper, split_lines
+
+_ENVIRONMENT = jedi.InterpreterEnvironment()
+"""jedi inspects compiled modules in this process: no helper process, no pipe round trips."""
+_KINDS: dict[str, types.CompletionItemKind] = {
+    "module": types.CompletionItemKind.Module,
+    "class": types.CompletionItemKind.Class,
+    "instance": types.CompletionItemKind.Variable,
+    "function": types.CompletionItemKind.Function,
+    "param": types.CompletionItemKind.Variable,
+    "path": types.CompletionItemKind.File,
+    "keyword": types.CompletionItemKind.Keyword,
+    "property": types.CompletionItemKind.Property,
+    "statement": types.CompletionItemKind.Variable,
+}
+_SYMBOLS: dict[str, types.SymbolKind] = {
+    "module": types.SymbolKind.Module,
+    "class": types.SymbolKind.Class,
+    "function": types.SymbolKind.Function,
+    "instance": types.SymbolKind.Variable,
+    "statement": types.SymbolKind.Variable,
+    "param": types.SymbolKind.Variable,
+    "property": types.SymbolKind.Property,
+}
+
+
+@dataclass(frozen=True)
+class ScriptView:
+    """One snapshot of a script, ready for jedi."""
+
+    source: str
+    path: str | None
+    project: jedi.Project
+    dialect: Dialect
+    encoding: str = types.PositionEncodingKind.Utf16
+
+    @cached_property
+    def virtual(self) -> VirtualSource:
+        return virtual_source(self.source)
+
+    @cached_property
+    def mapper(self) -> PositionMapper:
+        return PositionMapper.of(self.source, self.encoding)
+
+    @cached_property
+    def script(self) -> jedi.Script:
+        return jedi.Script(
+            self.virtual.text, path=self.path, project=self.project, environment=_ENVIRONMENT
+        )
+
+    def jedi_position(self, position: types.Position) -> tuple[int, int]:
+        """The (1-based line, column) in the virtual copy of an editor position."""
+        line, column = self.mapper.to_code_points(position)
+        return self.virtual.to_virtual(line + 1, column)
+
+    def in_script(self, name: BaseName) -> bool:
+        return name.module_path is None or (
+            self.path is not None and str(name.module_path) == str(self.path)
+        )
+
+    def range_of(self, name: BaseName) -> types.Range | None:
+        """The editor range of a name's identifier, None where jedi has no position."""
+        if name.line is None or name.column is None:
+            return None
+        if self.in_script(name):
+            real = self.virtual.to_real(name.line, name.column)
+            if real is None:
+                return None
+            line, column = real
+            start = self.mapper.to_position(line - 1, column)
+            end = self.mapper.to_position(line - 1, column + len(name.name))
+            return types.Range(start, end)
+        return _file_range(Path(str(name.module_path)), name.line, name.column, len(name.name))
+
+    def location_of(self, name: BaseName, uri: str) -> types.Location | None:
+        found = self.range_of(name)
+        if found is None:
+            return None
+        if self.in_script(name):
+            return types.Location(uri, found)
+        return types.Location(Path(str(name.module_path)).as_uri(), found)
+
+
+def _file_range(path: Path, line: int, column: int, length: int) -> types.Range:
+    try:
+        mapper = PositionMapper(split_lines(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return types.Range(
+            types.Position(line - 1, column), types.Position(line - 1, column + length)
+        )
+    start = mapper.to_position(line - 1, column)
+    return types.Range(start, mapper.to_position(line - 1, column + length))
+
+
+def _visible(name: BaseName) -> bool:
+    return name.name != PANDAS_ALIAS
+
+
+def completions(view: ScriptView, position: types.Position) -> list[Completion]:
+    """jedi's completions at a position, the virtual copy's private names left out."""
+    line, column = view.jedi_position(position)
+    return [c for c in view.script.complete(line, column) if _visible(c)]
+
+
+def completion_item(completion: Completion, index: int, data: object) -> types.CompletionItem:
+    """A cheap completion item: no signatures or docs (those come in resolve)."""
+    return types.CompletionItem(
+        label=completion.name,
+        kind=_KINDS.get(completion.type, types.CompletionItemKind.Text),
+        sort_text=f"{index:05d}",
+        filter_text=completion.name,
+        insert_text=completion.name,
+        data=data,
+    )
+
+
+def resolve_item(item: types.CompletionItem, completion: Completion) -> types.CompletionItem:
+    """Fill in the detail (signature) and documentation of a completion item."""
+    signatures = completion.get_signatures()
+    item.detail = signatures[0].to_string() if signatures else completion.description
+    doc = completion.docstring(raw=True) or ""
+    if doc:
+        item.documentation = types.MarkupContent(
+            types.MarkupKind.Markdown, _code_block(doc, "text")
+        )
+    return item
+
+
+def _code_block(text: str, language: str = "python") -> str:
+    return f"```{language}\n{text}\n```"
+
+
+def hover(view: ScriptView, position: types.Position) -> types.Hover | None:
+    """Type and docs of the name under the cursor; for a frame parameter, the port feeding it."""
+    line, column = view.jedi_position(position)
+    port = _port_hover(view, line, column)
+    names = view.script.help(line, column)
+    names = [n for n in names if _visible(n)]
+    if not names and port is None:
+        return None
+    parts = []
+    if port is not None:
+        parts.append(port)
+    elif names:
+        name = names[0]
+        signatures = name.get_signatures()
+        header = signatures[0].to_string() if signatures else f"{name.type} {name.name}"
+        parts.append(_code_block(header))
+        doc = name.docstring(raw=True)
+        if doc:
+            parts.append(doc)
+    return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, "\n\n".join(parts)))
+
+
+def _port_hover(view: ScriptView, line: int, column: int) -> str | None:
+    entry = view.virtual.entry
+    if entry is None:
+        return None
+    for name in view.script.goto(line, column):
+        if name.type != "param" or not view.in_script(name) or name.line is None:
+            continue
+        real = view.virtual.to_real(name.line, name.column or 0)
+        parameter = entry.parameter_at(*real) if real else None
+        if parameter is not None:
+            header = _code_block(f"(parameter) {parameter.name}: pandas.DataFrame")
+            port = port_of_parameter(view.dialect, parameter.index)
+            return f"{header}\n\nFed by {port} ({view.dialect.value} dialect)."
+    return None
+
+
+def signature_help(view: ScriptView, position: types.Position) -> types.SignatureHelp | None:
+    line, column = view.jedi_position(position)
+    signatures = view.script.get_signatures(line, column)
+    if not signatures:
+        return None
+    infos = [_signature_information(s) for s in signatures]
+    active = signatures[0].index
+    return types.SignatureHelp(infos, active_signature=0, active_parameter=active)
+
+
+def _signature_information(signature: Signature) -> types.SignatureInformation:
+    label = signature.to_string()
+    parameters = [types.ParameterInformation(label=p.to_string()) for p in signature.params]
+    doc = signature.docstring(raw=True)
+    documentation = types.MarkupContent(types.MarkupKind.PlainText, doc) if doc else None
+    return types.SignatureInformation(label, documentation, parameters, signature.index)
+
+
+def definition(view: ScriptView, position: types.Position, uri: str) -> list[types.Location]:
+    line, column = view.jedi_position(position)
+    names = view.script.goto(line, column, follow_imports=True, follow_builtin_imports=True)
+    return _locations(view, names, uri)
+
+
+def references(
+    view: ScriptView, position: types.Position, uri: str, include_declaration: bool
+) -> list[types.Location]:
+    line, column = view.jedi_position(position)
+    names = view.script.get_references(line, column, include_builtins=False)
+    return _locations(view, [n for n in names if include_declaration or not n.is_definition()], uri)
+
+
+def _locations(view: ScriptView, names: list[Name], uri: str) -> list[types.Location]:
+    found = (view.location_of(n, uri) for n in names if _visible(n))
+    return [loc for loc in found if loc is not None]
+
+
+def highlights(view: ScriptView, position: types.Position) -> list[types.DocumentHighlight]:
+    line, column = view.jedi_position(position)
+    result = []
+    for name in view.script.get_references(line, column, scope="file"):
+        found = view.range_of(name) if _visible(name) else None
+        if found is not None:
+            kind = (
+                types.DocumentHighlightKind.Write
+                if name.is_definition()
+                else types.DocumentHighlightKind.Read
+            )
+            result.append(types.DocumentHighlight(found, kind))
+    return result
+
+
+def symbols(view: ScriptView) -> list[types.DocumentSymbol]:
+    """The script's definitions, nested by class and function."""
+    return _symbols(view, view.script.get_names(all_scopes=False, definitions=True))
+
+
+def _symbols(view: ScriptView, names: list[Name]) -> list[types.DocumentSymbol]:
+    result = []
+    for name in names:
+        selection = view.range_of(name) if _visible(name) and name.type != "module" else None
+        if selection is None:
+            continue
+        full = _definition_range(view, name) or selection
+        children = (
+            _symbols(view, name.defined_names()) if name.type in ("class", "function") else []
+        )
+        result.append(
+            types.DocumentSymbol(
+                name=name.name,
+                kind=_SYMBOLS.get(name.type, types.SymbolKind.Variable),
+                range=full,
+                selection_range=selection,
+                detail=name.description,
+                children=children or None,
+            )
+        )
+    return result
+
+
+def _definition_range(view: ScriptView, name: Name) -> types.Range | None:
+    start, end = name.get_definition_start_position(), name.get_definition_end_position()
+    if start is None or end is None:
+        return None
+    real_start = view.virtual.to_real(*start) or (start[0], 0)
+    real_end = view.virtual.to_real(*end) or (end[0], 0)
+    return types.Range(
+        view.mapper.to_position(real_start[0] - 1, real_start[1]),
+        view.mapper.to_position(real_end[0] - 1, real_end[1]),
+    )
+
+
+def rename(
+    view: ScriptView, position: types.Position, uri: str, new_name: str, writable: list[Path]
+) -> types.WorkspaceEdit | None:
+    """Rename a name in the script and in writable files (the workspace, folder bundles)."""
+    if not new_name.isidentifier():
+        raise ValueError(f"{new_name!r} is not a valid Python identifier")
+    line, column = view.jedi_position(position)
+    changes: dict[str, list[types.TextEdit]] = {}
+    for name in view.script.get_references(line, column, include_builtins=False):
+        if not _visible(name):
+            continue
+        if not view.in_script(name) and not _is_under(Path(str(name.module_path)), writable):
+            continue
+        location = view.location_of(name, uri)
+        if location is not None:
+            changes.setdefault(location.uri, []).append(types.TextEdit(location.range, new_name))
+    return types.WorkspaceEdit(changes=changes) if changes else None
+
+
+def _is_under(path: Path, roots: list[Path]) -> bool:
+    return any(path.is_relative_to(root) for root in roots)

@@ -1,0 +1,83 @@
+"""jedi projects that see a script's Script Bundle.
+
+A folder bundle goes on jedi's ``sys_path`` as it is, so definitions open the user's own files. A
+zip bundle is materialised once into a read-only copy in the cache directory (keyed by the zip's
+path, size and modification time) and that copy goes on the path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+import threading
+import zipfile
+from pathlib import Path
+
+import jedi
+
+_lock = threading.Lock()
+_projects: dict[tuple[str, str | None], jedi.Project] = {}
+
+
+def cache_dir() -> Path:
+    """Where materialised bundles live (``$AZML_CACHE_DIR`` or the user's cache folder)."""
+    base = os.environ.get("AZML_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return (root if os.environ.get("AZML_CACHE_DIR") else root / "azml-lsp") / "bundles"
+
+
+def materialise_zip(zip_path: Path) -> Path:
+    """A read-only extracted copy of a bundle zip; extracted once per version of the zip."""
+    info = zip_path.stat()
+    key = f"{zip_path.resolve()}:{info.st_size}:{info.st_mtime_ns}"
+    target = cache_dir() / hashlib.sha256(key.encode()).hexdigest()[:16]
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".extract-"))
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            for member in archive.infolist():
+                destination = (scratch / member.filename).resolve()
+                if not destination.is_relative_to(scratch.resolve()):
+                    continue
+                archive.extract(member, scratch)
+        for path in scratch.rglob("*"):
+            if path.is_file():
+                path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        with contextlib.suppress(OSError):  # another thread or process extracted it first
+            scratch.rename(target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # only left when another copy won the race
+    return target
+
+
+def bundle_sys_path(bundle: str | None) -> str | None:
+    """The folder jedi should import bundle modules from, or None (no bundle, or unusable)."""
+    if not bundle:
+        return None
+    path = Path(bundle)
+    if path.is_dir():
+        return str(path.resolve())
+    if path.is_file() and zipfile.is_zipfile(path):
+        try:
+            return str(materialise_zip(path))
+        except (OSError, zipfile.BadZipFile):
+            return None
+    return None
+
+
+def project_for(root: str, bundle: str | None) -> jedi.Project:
+    """The (cached) jedi project of a script folder and its bundle."""
+    extra = bundle_sys_path(bundle)
+    key = (root, extra)
+    with _lock:
+        project = _projects.get(key)
+        if project is None:
+            project = jedi.Project(root, added_sys_path=[extra] if extra else [])
+            _projects[key] = project
+        return project

@@ -1,0 +1,107 @@
+"""Where jedi work runs: a small thread pool off the event loop, warmed up at start-up.
+
+jedi's first inference of pandas takes seconds. :meth:`JediService.start_warm_up` does that work
+in a background thread right after ``initialize`` (a completion after a DataFrame parameter, a
+``pd.`` completion, a signature and a hover), so the parse caches are hot before the user types.
+Requests wait for the warm-up instead of repeating its work in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import jedi
+from jedi.api.classes import Completion
+from lsprotocol import types
+
+from azml_lsp.contract import DEFAULT_DIALECT, RECOMMENDED_SIGNATURE
+from azml_lsp.server import jedi_features
+from azml_lsp.server.jedi_features import ScriptView
+from azml_lsp.server.jedi_project import project_for
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+WARM_UP_SOURCE = f"""import numpy as np
+import pandas as pd
+
+
+{RECOMMENDED_SIGNATURE}
+    dataframe1.groupby("a").sum()
+    dataframe1.merge(dataframe2, on="a")
+    pd.read_csv("a.csv")
+    np.zeros(3)
+    return dataframe1,
+"""
+_WARM_UP_TIMEOUT_S = 60.0
+
+
+class JediService:
+    """Runs jedi calls in worker threads and keeps the last completion list for resolve."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="azml-jedi")
+        self._warm = threading.Event()
+        self._warm_up_s: float | None = None
+        self._lock = threading.Lock()
+        self._completions: dict[str, Completion] = {}
+        self._generation = 0
+
+    @property
+    def warm_up_seconds(self) -> float | None:
+        """How long the warm-up took, None while it runs."""
+        return self._warm_up_s
+
+    def start_warm_up(self, root: str) -> None:
+        threading.Thread(
+            target=self._warm_up, args=(root,), name="azml-jedi-warm-up", daemon=True
+        ).start()
+
+    def _warm_up(self, root: str) -> None:
+        started = time.perf_counter()
+        try:
+            view = ScriptView(WARM_UP_SOURCE, None, project_for(root, None), DEFAULT_DIALECT)
+            line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
+            jedi_features.completions(view, types.Position(line, len("    dataframe1.")))
+            jedi_features.signature_help(
+                view, types.Position(line + 1, len("    dataframe1.merge("))
+            )
+            jedi_features.completions(view, types.Position(line + 2, len("    pd.")))
+            jedi_features.completions(view, types.Position(line + 3, len("    np.")))
+            jedi_features.hover(view, types.Position(line + 2, len("    pd.re")))
+            pass
+        except Exception:  # the warm-up only saves time; a failure must not stop the server
+            logger.exception("jedi warm-up failed")
+        finally:
+            self._warm_up_s = time.perf_counter() - started
+            self._warm.set()
+            logger.info("jedi warm-up took %.2f s", self._warm_up_s)
+
+    def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
+        self._warm.wait(_WARM_UP_TIMEOUT_S)
+        return function(*args)
+
+    async def call(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a blocking jedi function in the pool; cancelling the caller drops it if queued."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self._when_warm, function, *args)
+
+    def remember_completions(self, completions: list[Completion]) -> str:
+        """Keep one completion list for resolve; returns its generation id."""
+        with self._lock:
+            self._generation += 1
+            self._completions = {f"{self._generation}:{i}": c for i, c in enumerate(completions)}
+            return str(self._generation)
+
+    def completion(self, key: str) -> Completion | None:
+        with self._lock:
+            return self._completions.get(key)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

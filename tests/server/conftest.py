@@ -1,0 +1,86 @@
+"""Shared fixtures: scripts on disk and a client talking to the real server over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+T = TypeVar("T")
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "azml_lsp", "lsp"])
+
+
+def initialize_params(root: Path, options: dict[str, Any] | None = None) -> types.InitializeParams:
+    """VS Code's capabilities, the workspace folder and the server's options."""
+    return types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=root.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(root.as_uri(), root.name)],
+        initialization_options=options or {},
+    )
+
+
+def open_script(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
+    """Write ``text`` to ``path`` and open it in the server; returns its URI."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", version, text))
+    )
+    return uri
+
+
+def replace_text(client: LanguageClient, uri: str, text: str, version: int) -> None:
+    """Send a full-text change."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            [types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def position_of(text: str, needle: str, offset: int = 0) -> types.Position:
+    """The position just after ``needle`` (plus ``offset``) in ``text`` (ASCII text)."""
+    index = text.index(needle) + len(needle) + offset
+    line = text.count("\n", 0, index)
+    return types.Position(line, index - (text.rfind("\n", 0, index) + 1))
+
+
+async def wait_for(
+    condition: Callable[[], T | None], timeout: float = 20.0, step: float = 0.02
+) -> T:
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(step)
+
+
+async def diagnostics_of(
+    client: LanguageClient, uri: str, predicate: Callable[[list[types.Diagnostic]], bool]
+) -> list[types.Diagnostic]:
+    """Wait until the client holds diagnostics of ``uri`` satisfying ``predicate``."""
+
+    def ready() -> list[types.Diagnostic] | None:
+        found = client.diagnostics.get(uri)
+        if found is not None and predicate(list(found)):
+            return list(found) or [types.Diagnostic(types.Range(types.Position(0, 0), types.Position(0, 0)), "")]
+        return None
+
+    await wait_for(ready)
+    return list(client.diagnostics.get(uri, []))
+
+
+Waiter = Callable[[], Awaitable[None]]
