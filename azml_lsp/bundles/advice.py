@@ -49,15 +49,16 @@ def shadow_warnings(names: Iterable[str], own_root: Path) -> list[str]:
 
 
 def _other_module(name: str, own_root: str) -> str | None:
-    kind = "the standard-library module" if name in sys.stdlib_module_names else "the module"
+    stdlib = name in sys.stdlib_module_names
+    label = f"the standard-library module '{name}'" if stdlib else f"the installed module '{name}'"
     if name in sys.builtin_module_names:
-        return f"{kind} '{name}' (built in)"
+        return f"{label} (built in)"
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         spec = None
     if spec is None:
-        return f"{kind} '{name}'" if name in sys.stdlib_module_names else None
+        return label if stdlib else None
     if spec.has_location and spec.origin:
         places = [spec.origin]
     else:
@@ -65,9 +66,7 @@ def _other_module(name: str, own_root: str) -> str | None:
     outside = [p for p in places if not _inside(p, own_root)]
     if places and not outside:
         return None
-    where = f" at {outside[0]}" if outside else ""
-    installed = "" if kind.startswith("the standard") else "installed "
-    return f"{kind.replace('the ', 'the ' + installed, 1)} '{name}'{where}"
+    return label + (f" at {outside[0]}" if outside else "")
 
 
 def _inside(path: str, root: str) -> bool:
