@@ -1,0 +1,179 @@
+"""Input datasets: from local files to the DataFrames ``azureml_main`` receives.
+
+Supported files (the suffix decides, case-insensitive):
+
+- ``.csv``, ``.tsv`` / ``.tab``: a header row, then rows; comma or tab separated, quoted fields may
+  hold separators and newlines. UTF-8 (with or without a BOM) or UTF-16/UTF-32 with a BOM. Also
+  compressed: ``.csv.gz``, ``.csv.bz2``, ``.tsv.gz``, ``.tsv.bz2``.
+- ``.parquet`` / ``.pq`` and ``.feather`` / ``.arrow`` (Arrow IPC file): flat tables only; a
+  struct, list, map or union column is refused (Azure ML datasets are flat: flatten it first).
+- ``.jsonl`` / ``.ndjson`` (also ``.gz``/``.bz2``): one JSON object per line, keys are columns.
+- ``.json``: a list of objects (records), ``{"columns": [...], "data": [[...], ...]}`` (pandas
+  ``split``), ``{"schema": ..., "data": [...]}`` (pandas ``table``), or an object of equal-length
+  lists (columns).
+
+Missing values: empty fields and the tokens of :data:`MISSING_TOKENS` (pandas' defaults), JSON
+``null``; the contract's :func:`~azml_lsp.contract.inputs.prepare_input_frame` then gives them
+their dialect form. Column names must be unique; an empty header name becomes ``Unnamed: <i>``
+as pandas names it. A column whose text values cannot all be numbers, dates or booleans is text.
+
+This module imports neither pandas nor pyarrow until a file is loaded: :func:`check_readable`
+is the parent's cheap pre-flight check.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
+
+from azml_lsp.contract.dialects import Dialect
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Progress = Callable[[int, int], None]
+
+FORMATS: Final[dict[str, tuple[str, ...]]] = {
+    "csv": (".csv",),
+    "tsv": (".tsv", ".tab"),
+    "parquet": (".parquet", ".pq"),
+    "feather": (".feather", ".arrow"),
+    "jsonl": (".jsonl", ".ndjson"),
+    "json": (".json",),
+}
+COMPRESSIONS: Final[dict[str, str]] = {".gz": "gzip", ".bz2": "bz2"}
+"""Compressed variants, for the text formats that stream (CSV, TSV, JSON lines)."""
+STREAMED_FORMATS: Final[tuple[str, ...]] = ("csv", "tsv", "jsonl")
+
+SUPPORTED_INPUT_SUFFIXES: Final[dict[str, str]] = {
+    **{suffix: fmt for fmt, suffixes in FORMATS.items() for suffix in suffixes},
+    **{
+        suffix + packed: fmt
+        for fmt in STREAMED_FORMATS
+        for suffix in FORMATS[fmt]
+        for packed in COMPRESSIONS
+    },
+}
+"""File suffix -> format name (``csv``, ``tsv``, ``parquet``, ``feather``, ``jsonl``, ``json``)."""
+
+MISSING_TOKENS: Final[tuple[str, ...]] = (
+    "",
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+)
+"""Text fields read as missing values (the defaults of ``pandas.read_csv``)."""
+
+PROGRESS_MIN_BYTES: Final[int] = 8 * 1024 * 1024
+"""Files larger than this report reading progress."""
+PROGRESS_INTERVAL_S: Final[float] = 0.05
+
+UTF8_HINT = (
+    "re-save the file as UTF-8 (in Excel: Save As > 'CSV UTF-8'; in other tools choose the "
+    "UTF-8 encoding)"
+)
+
+
+class InputError(Exception):
+    """An input file that cannot be loaded: which file, line and column, and what to do."""
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        hint: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.message = message
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}. {self.hint}"
+
+
+def input_format(path: str) -> tuple[str, str | None] | None:
+    """The format and compression of ``path`` from its suffix, or None when unsupported."""
+    name = os.path.basename(path).lower()
+    for suffix in sorted(SUPPORTED_INPUT_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            packed = os.path.splitext(suffix)[1]
+            return SUPPORTED_INPUT_SUFFIXES[suffix], COMPRESSIONS.get(packed)
+    return None
+
+
+def supported_suffixes_text() -> str:
+    """The plain suffixes, for messages: ``.csv, .tsv, ...``."""
+    return ", ".join(s for suffixes in FORMATS.values() for s in suffixes)
+
+
+def check_readable(path: str) -> None:
+    """Cheap pre-flight: the file exists, is a file, has a supported suffix, is not empty and
+    can be opened. Raises :class:`InputError`."""
+    if not os.path.exists(path):
+        raise InputError(path, "file not found", "check the path (relative paths start from here)")
+    if os.path.isdir(path):
+        raise InputError(
+            path, "this is a folder, not a data file", f"give a file ({supported_suffixes_text()})"
+        )
+    if input_format(path) is None:
+        suffix = os.path.splitext(path)[1] or "(none)"
+        raise InputError(
+            path,
+            f"unsupported file type {suffix}",
+            f"use one of {supported_suffixes_text()} (save spreadsheets as CSV UTF-8)",
+        )
+    if os.path.getsize(path) == 0:
+        raise InputError(
+            path, "the file is empty (0 bytes)", "a dataset needs at least a header row"
+        )
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise InputError(
+            path, f"cannot be read: {exc.strerror}", "check the file's permissions"
+        ) from None
+
+
+def load_dataset(
+    path: str, dialect: Dialect | str, *, progress: Progress | None = None
+) -> pd.DataFrame:
+    """Load ``path`` into a DataFrame as the module passes it to ``azureml_main``.
+
+    ``progress(done_bytes, total_bytes)`` is called while files over
+    :data:`PROGRESS_MIN_BYTES` are read, at most about 20 times a second.
+    """
+    from azml_lsp.contract.inputs import prepare_input_frame
+    from azml_lsp.runtime.input_readers import read_frame
+
+    check_readable(path)
+    found = input_format(path)
+    assert found is not None
+    fmt, compression = found
+    size = os.path.getsize(path)
+    report = progress if progress is not None and size > PROGRESS_MIN_BYTES else None
+    frame = read_frame(path, fmt, compression, report)
+    return prepare_input_frame(Dialect.parse(dialect), frame)
