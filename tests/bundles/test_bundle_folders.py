@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from azml_lsp.bundles import BundleError, BundleLimits, extract_bundle
+from azml_lsp.bundles import BundleLimits, extract_bundle
 from azml_lsp.contract import BUNDLE_DIR_NAME
-from tests.bundles.zipcraft import snapshot
+from tests.bundles.zipcraft import refuse, snapshot
 
 
 @pytest.fixture
@@ -27,16 +27,6 @@ def project(tmp_path: Path) -> Path:
     (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (root / "empty").mkdir()
     return root
-
-
-def refuse_folder(tmp_path: Path, folder: Path, limits: BundleLimits | None = None) -> BundleError:
-    work = tmp_path / "work"
-    work.mkdir(exist_ok=True)
-    before = snapshot(tmp_path)
-    with pytest.raises(BundleError) as caught:
-        extract_bundle(folder, work / BUNDLE_DIR_NAME, limits)
-    assert snapshot(tmp_path) == before
-    return caught.value
 
 
 def test_folder_is_copied_without_caches(project: Path, tmp_path: Path) -> None:
@@ -76,7 +66,7 @@ def test_link_leaving_the_folder_is_refused(project: Path, tmp_path: Path, kind:
     (outside / "key.txt").write_text("secret")
     target = outside / "key.txt" if kind == "file" else outside
     (project / "pkg" / "leak").symlink_to(target)
-    error = refuse_folder(tmp_path, project)
+    error = refuse(tmp_path, project)
     assert error.member == "pkg/leak"
     assert "outside the bundle folder" in error.message
     assert str(target) in error.message
@@ -84,38 +74,38 @@ def test_link_leaving_the_folder_is_refused(project: Path, tmp_path: Path, kind:
 
 def test_dangling_link_is_refused(project: Path, tmp_path: Path) -> None:
     (project / "gone.py").symlink_to(project / "missing.py")
-    error = refuse_folder(tmp_path, project)
+    error = refuse(tmp_path, project)
     assert (error.member, "does not exist" in error.message) == ("gone.py", True)
 
 
 def test_link_loop_is_refused(project: Path, tmp_path: Path) -> None:
     (project / "pkg" / "sub" / "up").symlink_to(project / "pkg", target_is_directory=True)
-    error = refuse_folder(tmp_path, project)
+    error = refuse(tmp_path, project)
     assert (error.member, "loop" in error.message) == ("pkg/sub/up", True)
 
 
 def test_pipe_is_refused(project: Path, tmp_path: Path) -> None:
     os.mkfifo(project / "pipe")
-    error = refuse_folder(tmp_path, project)
+    error = refuse(tmp_path, project)
     assert (error.member, "not a regular file" in error.message) == ("pipe", True)
 
 
 def test_names_differing_by_case_are_refused(project: Path, tmp_path: Path) -> None:
     (project / "hello.py").write_text("")
-    error = refuse_folder(tmp_path, project)
+    error = refuse(tmp_path, project)
     assert error.member == "hello.py"
     assert "'Hello.py'" in error.message
 
 
 def test_backslash_in_a_file_name_is_refused(project: Path, tmp_path: Path) -> None:
     (project / "pkg\\evil.py").write_text("")
-    error = refuse_folder(tmp_path, project)
+    error = refuse(tmp_path, project)
     assert (error.member, "backslash" in error.message) == ("pkg\\evil.py", True)
 
 
 def test_folder_limits(project: Path, tmp_path: Path) -> None:
-    many = refuse_folder(tmp_path, project, BundleLimits(max_entries=3))
+    many = refuse(tmp_path, project, BundleLimits(max_entries=3))
     assert "more than 3 files and folders" in many.message
-    big = refuse_folder(tmp_path, project, BundleLimits(max_bytes=100))
+    big = refuse(tmp_path, project, BundleLimits(max_bytes=100))
     assert big.member == "model.pkl"
     assert "more than 100 bytes" in big.message

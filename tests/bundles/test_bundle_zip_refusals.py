@@ -13,22 +13,9 @@ import pytest
 from azml_lsp.bundles import BundleError, BundleLimits, extract_bundle, list_modules
 from azml_lsp.contract import BUNDLE_DIR_NAME, ErrorCode
 from azml_lsp.contract.errors import ERROR_0102_MESSAGE
-from tests.bundles.zipcraft import patch_member, snapshot, symlink_info, write_zip
+from tests.bundles.zipcraft import patch_member, refuse, symlink_info, write_zip
 
 ZEROS_5MB = b"\0" * (5 * 1024 * 1024)
-
-
-def refuse(tmp_path: Path, bundle: Path, limits: BundleLimits | None = None) -> BundleError:
-    """Extract ``bundle`` expecting a refusal; assert nothing changed around the destination."""
-    work = tmp_path / "work"
-    work.mkdir(exist_ok=True)
-    before = snapshot(tmp_path)
-    with pytest.raises(BundleError) as caught:
-        extract_bundle(bundle, work / BUNDLE_DIR_NAME, limits)
-    assert snapshot(tmp_path) == before
-    assert not (work / BUNDLE_DIR_NAME).exists()
-    assert str(bundle) in str(caught.value)
-    return caught.value
 
 
 def refused_entry(tmp_path: Path, name: str, data: bytes = b"x = 1\n") -> BundleError:

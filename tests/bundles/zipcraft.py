@@ -9,6 +9,11 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+
+from azml_lsp.bundles import BundleError, BundleLimits, extract_bundle
+from azml_lsp.contract import BUNDLE_DIR_NAME
+
 LOCAL_SIGNATURE = b"PK\x03\x04"
 CENTRAL_SIGNATURE = b"PK\x01\x02"
 
@@ -88,3 +93,17 @@ def snapshot(root: Path) -> dict[str, int]:
             size = -2 if full.is_symlink() else -1 if full.is_dir() else full.stat().st_size
             found[str(full.relative_to(root))] = size
     return found
+
+
+def refuse(tmp_path: Path, bundle: Path, limits: BundleLimits | None = None) -> BundleError:
+    """Extract ``bundle`` expecting a refusal that names it; assert nothing changed under
+    ``tmp_path`` and no destination is left."""
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    before = snapshot(tmp_path)
+    with pytest.raises(BundleError) as caught:
+        extract_bundle(bundle, work / BUNDLE_DIR_NAME, limits)
+    assert snapshot(tmp_path) == before
+    assert not (work / BUNDLE_DIR_NAME).exists()
+    assert str(bundle) in str(caught.value)
+    return caught.value
