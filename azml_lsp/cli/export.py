@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
+from azml_lsp.cli.serve import EXISTING_FILE, dialect_option
 
 
 @click.command()
-@click.argument("script", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("script", type=EXISTING_FILE)
 @click.option(
     "--to",
     "target",
@@ -31,12 +31,7 @@ from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
     type=click.Path(exists=True, path_type=Path),
     help="Script Bundle: zip or folder (a folder is zipped reproducibly).",
 )
-@click.option(
-    "--dialect",
-    type=click.Choice([d.value for d in Dialect]),
-    default=DEFAULT_DIALECT.value,
-    show_default=True,
-)
+@dialect_option
 @click.option(
     "--input-type",
     type=click.Choice(["uri_file", "mltable"]),

@@ -18,6 +18,12 @@ from azml_lsp.serve.config import (
 from azml_lsp.serve.schema import SchemaError, TableSchema
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+dialect_option = click.option(
+    "--dialect",
+    type=click.Choice([d.value for d in Dialect]),
+    default=DEFAULT_DIALECT.value,
+    show_default=True,
+)
 
 
 @click.command()
@@ -25,12 +31,7 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option(
     "--bundle", type=click.Path(exists=True, path_type=Path), help="Script Bundle: zip or folder."
 )
-@click.option(
-    "--dialect",
-    type=click.Choice([d.value for d in Dialect]),
-    default=DEFAULT_DIALECT.value,
-    show_default=True,
-)
+@dialect_option
 @click.option(
     "--host",
     default="127.0.0.1",
