@@ -100,28 +100,30 @@ def apply_fixes(source: str, fixes: Iterable[Fix]) -> str:
     """
     lines = split_lines(source)
     starts = line_starts(source)
-    accepted: list[tuple[int, int, str]] = []
+    accepted: list[tuple[int, int, int, str]] = []
     for fix in fixes:
         spans = [
             (
                 _offset(starts, lines, e.line, e.column),
                 _offset(starts, lines, e.end_line, e.end_column),
+                len(accepted) + i,
                 e.new_text,
             )
-            for e in fix.edits
+            for i, e in enumerate(fix.edits)
         ]
-        if any(a > b for a, b, _ in spans) or any(
+        if any(a > b for a, b, _, _ in spans) or any(
             _overlaps(span, other) for span in spans for other in accepted
         ):
             continue
         accepted.extend(spans)
     out = source
-    for start, end, text in sorted(accepted, key=lambda s: (s[0], s[1]), reverse=True):
+    # Right to left; edits of one fix at the same point keep their order.
+    for start, end, _, text in sorted(accepted, reverse=True):
         out = out[:start] + text + out[end:]
     return out
 
 
-def _overlaps(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+def _overlaps(a: tuple[int, int, int, str], b: tuple[int, int, int, str]) -> bool:
     if a[0] == a[1] == b[0] == b[1]:
         return True
     return a[0] < b[1] and b[0] < a[1]

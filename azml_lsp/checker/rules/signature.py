@@ -15,6 +15,7 @@ from azml_lsp.contract import (
     ParameterShape,
     argument_count,
 )
+from azml_lsp.contract.entrypoint import RECOMMENDED_PARAMETERS
 
 TOO_MANY_REQUIRED = register(Rule(
     "AZ101", "too-many-required-parameters", Severity.ERROR,
@@ -149,7 +150,7 @@ def _classic(
             _signature_range(ctx, func),
             f"Studio (classic) passes only connected frames: this signature fails when {ports} "
             f"input port(s) are connected; use `{RECOMMENDED_SIGNATURE}`",
-            _defaults_fix(ctx, func),
+            _classic_fix(ctx, func),
         )
 
 
@@ -186,6 +187,37 @@ def _defaults_fix(ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef) ->
     if not required:
         return None
     return Fix("Add `=None` defaults", [_add_default(ctx, a) for a in required])
+
+
+def _classic_fix(ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef) -> Fix | None:
+    """Defaults for required parameters, and parameters up to two (classic passes 0 to 2)."""
+    positional = [*func.args.posonlyargs, *func.args.args]
+    fix = _defaults_fix(ctx, func)
+    edits = list(fix.edits) if fix else []
+    if len(positional) < MAX_FRAMES and func.args.vararg is None:
+        names = RECOMMENDED_PARAMETERS[len(positional) : MAX_FRAMES]
+        added = ", ".join(f"{n}=None" for n in names)
+        if positional:
+            _, _, line, column = ctx.span(
+                func.args.defaults[-1] if func.args.defaults else positional[-1]
+            )
+            edits.append(TextEdit(line, column, line, column, ", " + added))
+        else:
+            opening = _opening_paren(ctx, func)
+            if opening is None:
+                return fix
+            tail = ", " if func.args.kwonlyargs or func.args.kwarg else ""
+            edits.append(TextEdit(*opening, *opening, added + tail))
+    return Fix("Accept zero to two frames with `=None` defaults", edits) if edits else None
+
+
+def _opening_paren(
+    ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef
+) -> tuple[int, int] | None:
+    line = func.lineno
+    text = ctx.lines[line - 1] if line <= len(ctx.lines) else ""
+    index = text.find("(", text.find(func.name))
+    return (line, index + 2) if index >= 0 else None
 
 
 def _add_default(ctx: Context, arg: ast.arg) -> TextEdit:

@@ -1,0 +1,1 @@
+"""Tests of the checker, `azml check`, `azml rule` and the settings."""
