@@ -13,7 +13,7 @@ TREES = 100
 SEED = 0
 
 
-def rank_features(frame: "pd.DataFrame", target: str) -> "pd.DataFrame":
+def rank_features(frame: pd.DataFrame, target: str) -> pd.DataFrame:
     """Importance of every column but ``target`` for predicting ``target``, highest first."""
     features = frame.drop(columns=[target])
     model = ExtraTreesClassifier(n_estimators=TREES, random_state=SEED)
@@ -31,4 +31,5 @@ def azureml_main(
     """Return the features of Dataset1 ranked by importance for predicting ``Outcome``."""
     if dataframe1 is None or TARGET not in dataframe1.columns:
         raise ValueError("connect the Pima Indians diabetes table (with an 'Outcome' column)")
-    return (rank_features(dataframe1, TARGET),)
+    ranking = rank_features(dataframe1, TARGET)
+    return (ranking,)
