@@ -19,7 +19,7 @@ from azml_lsp.server import actions, diagnostics, jedi_features, lens
 from azml_lsp.server.config import ConfigError, ServerConfig
 from azml_lsp.server.jedi_features import ScriptView
 from azml_lsp.server.jedi_project import project_for
-from azml_lsp.server.jedi_service import JediService
+from azml_lsp.server.jedi_service import WARM_UP_SOURCE, JediService
 from azml_lsp.server.positions import PositionMapper
 from azml_lsp.server.protocol import WORK_DONE_TOKEN, AzmlProtocol
 from azml_lsp.server.runs import (
@@ -33,6 +33,8 @@ from azml_lsp.server.runs import (
 from azml_lsp.server.script_context import ScriptContext, path_of, script_context
 
 T = TypeVar("T")
+FAST_CHECK_BUDGET_S = 0.08
+"""How long the full check may take before the syntax-only findings are published first."""
 logger = logging.getLogger(__name__)
 
 
@@ -102,21 +104,40 @@ class AzmlLanguageServer(LanguageServer):
         self._pending_checks[uri] = asyncio.get_running_loop().create_task(self._check(uri, wait))
 
     async def _check(self, uri: str, delay: float) -> None:
+        """Publish the full check; when it is slow, publish the syntax-only rules first."""
         await asyncio.sleep(delay)
-        try:
-            document = self.document(uri)
-        except KeyError:
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
             return
         version, source = document.version, document.source
         context = self.context_of(document)
-        loop = asyncio.get_running_loop()
-        try:
-            findings = await loop.run_in_executor(
-                self.thread_pool, diagnostics.check, source, context
+        full = self._checking(source, context, True)
+        done, _ = await asyncio.wait({full}, timeout=FAST_CHECK_BUDGET_S)
+        if not done:
+            self._publish_if_current(
+                uri, version, context, await self._checking(source, context, False)
             )
-        except Exception:
-            logger.exception("checker failed on %s", uri)
-            findings = []
+        self._publish_if_current(uri, version, context, await full)
+
+    def _checking(
+        self, source: str, context: ScriptContext, use_jedi: bool
+    ) -> asyncio.Future[list[Any]]:
+        loop = asyncio.get_running_loop()
+        work = loop.run_in_executor(self.thread_pool, diagnostics.check, source, context, use_jedi)
+
+        def failed_to_empty(future: asyncio.Future[list[Any]]) -> list[Any]:
+            if future.cancelled() or future.exception() is None:
+                return future.result() if not future.cancelled() else []
+            logger.error("checker failed on %s", context.path, exc_info=future.exception())
+            return []
+
+        result: asyncio.Future[list[Any]] = loop.create_future()
+        work.add_done_callback(lambda f: result.done() or result.set_result(failed_to_empty(f)))
+        return result
+
+    def _publish_if_current(
+        self, uri: str, version: int | None, context: ScriptContext, findings: list[Any]
+    ) -> None:
         current = self.workspace.text_documents.get(uri)
         if current is None or current.version != version:
             return  # a newer version is on its way: never publish stale findings
@@ -323,6 +344,7 @@ def initialize(ls: AzmlLanguageServer, params: types.InitializeParams) -> None:
 async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -> None:
     ls._loop = asyncio.get_running_loop()
     ls.jedi.start_warm_up(ls.workspace.root_path or str(Path.cwd()))
+    ls.thread_pool.submit(diagnostics.warm_up, WARM_UP_SOURCE)
     threading.Thread(target=ls.worker, name="azml-worker-start", daemon=True).start()
 
 

@@ -32,8 +32,11 @@ class CheckedVersion:
     findings: list[CheckerDiagnostic]
 
 
-def check(source: str, context: ScriptContext) -> list[CheckerDiagnostic]:
-    """Run the checker on a document's text with the script's effective options."""
+def check(source: str, context: ScriptContext, use_jedi: bool = True) -> list[CheckerDiagnostic]:
+    """Run the checker on a document's text with the script's effective options.
+
+    ``use_jedi=False`` runs only the rules the syntax alone decides: fast enough for every key.
+    """
     from azml_lsp.checker import CheckConfig, check_source
 
     config = CheckConfig(
@@ -42,8 +45,14 @@ def check(source: str, context: ScriptContext) -> list[CheckerDiagnostic]:
         bundle=context.bundle,
         select=frozenset(context.settings.select),
         ignore=frozenset(context.settings.ignore),
+        use_jedi=use_jedi,
     )
     return list(check_source(source, path=context.path, config=config))
+
+
+def warm_up(source: str) -> None:
+    """Check a typical script once, so the first check of the user's script is fast."""
+    check(source, ScriptContext(path=None))
 
 
 def check_json(source: str, context: ScriptContext) -> list[dict[str, object]]:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import jedi
 from jedi.api.classes import Completion
 from lsprotocol import types
 
@@ -75,7 +74,6 @@ class JediService:
             jedi_features.completions(view, types.Position(line + 2, len("    pd.")))
             jedi_features.completions(view, types.Position(line + 3, len("    np.")))
             jedi_features.hover(view, types.Position(line + 2, len("    pd.re")))
-            pass
         except Exception:  # the warm-up only saves time; a failure must not stop the server
             logger.exception("jedi warm-up failed")
         finally:

@@ -76,7 +76,9 @@ async def diagnostics_of(
     def ready() -> list[types.Diagnostic] | None:
         found = client.diagnostics.get(uri)
         if found is not None and predicate(list(found)):
-            return list(found) or [types.Diagnostic(types.Range(types.Position(0, 0), types.Position(0, 0)), "")]
+            return list(found) or [
+                types.Diagnostic(types.Range(types.Position(0, 0), types.Position(0, 0)), "")
+            ]
         return None
 
     await wait_for(ready)
@@ -84,3 +86,19 @@ async def diagnostics_of(
 
 
 Waiter = Callable[[], Awaitable[None]]
+
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply LSP text edits to ASCII text (positions in characters of lines)."""
+    lines = text.split("\n")
+
+    def offset(position: types.Position) -> int:
+        return sum(len(line) + 1 for line in lines[: position.line]) + position.character
+
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+def codes(found: list[types.Diagnostic]) -> set[str]:
+    return {str(d.code) for d in found}
