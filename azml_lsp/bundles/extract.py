@@ -27,7 +27,18 @@ from azml_lsp.bundles.zipscan import ZipEntry, open_zip, scan_zip
 
 CHUNK = 1024 * 1024
 CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-CORRUPT_DATA = (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, OSError)
+CORRUPT_DATA = (
+    zipfile.BadZipFile,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
+"""What zipfile raises for damaged data, unsupported features or a local header that
+contradicts the central directory; write errors are turned into BundleError first."""
 
 
 @dataclass

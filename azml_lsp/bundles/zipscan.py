@@ -58,7 +58,7 @@ def open_zip(path: Path, limits: BundleLimits) -> zipfile.ZipFile:
         raise BundleError("no such file; check the path", path=path) from None
     except PermissionError:
         raise BundleError("the file cannot be read (permission denied)", path=path) from None
-    except (zipfile.BadZipFile, EOFError, ValueError, UnicodeDecodeError) as exc:
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
         raise BundleError.bad_zip(path, str(exc) or type(exc).__name__) from None
     except OSError as exc:
         raise BundleError.bad_zip(path, exc.strerror or str(exc)) from None
