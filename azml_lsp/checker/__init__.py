@@ -9,7 +9,7 @@ Positions are 1-based lines and 1-based columns counted in Unicode code points; 
 exclusive (see :mod:`azml_lsp.checker.model`).
 """
 
-from azml_lsp.checker.check import check_source
+from azml_lsp.checker.check import check_source, fix_source
 from azml_lsp.checker.config import CheckConfig
 from azml_lsp.checker.model import Diagnostic, Fix, Severity, TextEdit, apply_fixes
 from azml_lsp.checker.registry import RULES, Rule, expand_codes
@@ -25,4 +25,5 @@ __all__ = [
     "apply_fixes",
     "check_source",
     "expand_codes",
+    "fix_source",
 ]

@@ -6,7 +6,7 @@ import re
 
 from azml_lsp.checker.config import CheckConfig
 from azml_lsp.checker.context import Context
-from azml_lsp.checker.model import Diagnostic, Severity
+from azml_lsp.checker.model import Diagnostic, Severity, apply_fixes_counted
 from azml_lsp.checker.parsing import parse_script
 from azml_lsp.checker.registry import RULES, Rule, register
 from azml_lsp.checker.rules import CHECKS
@@ -72,4 +72,22 @@ def _unsuppressed(ctx: Context) -> list[Diagnostic]:
     return kept
 
 
-__all__ = ["RULES", "check_source"]
+def fix_source(
+    source: str, path: str | None = None, config: CheckConfig | None = None, passes: int = 10
+) -> tuple[str, int]:
+    """Apply safe fixes until none is left (overlapping fixes need another pass).
+
+    Returns the new text and how many fixes were applied.
+    """
+    applied = 0
+    for _ in range(passes):
+        fixes = [d.fix for d in check_source(source, path, config) if d.fix and d.fix.safe]
+        fixed, count = apply_fixes_counted(source, fixes)
+        if fixed == source:
+            break
+        applied += count
+        source = fixed
+    return source, applied
+
+
+__all__ = ["RULES", "check_source", "fix_source"]

@@ -98,6 +98,12 @@ def apply_fixes(source: str, fixes: Iterable[Fix]) -> str:
 
     A fix is applied whole or not at all.
     """
+    return apply_fixes_counted(source, fixes)[0]
+
+
+def apply_fixes_counted(source: str, fixes: Iterable[Fix]) -> tuple[str, int]:
+    """Like :func:`apply_fixes`, and how many fixes were applied."""
+    count = 0
     lines = split_lines(source)
     starts = line_starts(source)
     accepted: list[tuple[int, int, int, str]] = []
@@ -116,11 +122,12 @@ def apply_fixes(source: str, fixes: Iterable[Fix]) -> str:
         ):
             continue
         accepted.extend(spans)
+        count += 1
     out = source
     # Right to left; edits of one fix at the same point keep their order.
     for start, end, _, text in sorted(accepted, reverse=True):
         out = out[:start] + text + out[end:]
-    return out
+    return out, count
 
 
 def _overlaps(a: tuple[int, int, int, str], b: tuple[int, int, int, str]) -> bool:

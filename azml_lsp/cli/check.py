@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from azml_lsp.checker import RULES, CheckConfig, Diagnostic, Severity, apply_fixes, check_source
+from azml_lsp.checker import RULES, CheckConfig, Diagnostic, Severity, check_source, fix_source
 from azml_lsp.checker.output import format_json, format_sarif, format_text
 from azml_lsp.settings import SettingsError
 
@@ -19,7 +19,9 @@ _SKIPPED_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".tox",
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--dialect", type=click.Choice(["classic", "designer"]), help="Cloud module to check for.")
+@click.option(
+    "--dialect", type=click.Choice(["classic", "designer"]), help="Cloud module to check for."
+)
 @click.option("--target-python", help="Python of the cloud runtime, such as 2.7, 3.5 or 3.8.")
 @click.option("--bundle", help="Script Bundle zip or folder the script imports from.")
 @click.option("--select", help="Comma-separated rule codes or prefixes to run (default: all).")
@@ -89,7 +91,9 @@ def _script_files(paths: tuple[str, ...]) -> Iterator[Path]:
         path = Path(raw)
         if path.is_dir():
             for folder, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
+                dirs[:] = sorted(
+                    d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith(".")
+                )
                 yield from (Path(folder) / n for n in sorted(names) if n.endswith(".py"))
         elif path.is_file():
             yield path
@@ -106,16 +110,14 @@ def _read(path: Path) -> str:
 
 
 def _fix(path: Path, source: str, found: list[Diagnostic], config: CheckConfig) -> list[Diagnostic]:
-    fixes = [d.fix for d in found if d.fix is not None and d.fix.safe]
-    if not fixes:
+    if not any(d.fix is not None and d.fix.safe for d in found):
         return found
-    fixed = apply_fixes(source, fixes)
+    fixed, applied = fix_source(source, str(path), config)
     if fixed == source:
         return found
     _atomic_write(path, fixed)
-    remaining = check_source(fixed, str(path), config)
-    click.echo(f"{path}: fixed {len(found) - len(remaining)} problem(s)", err=True)
-    return remaining
+    click.echo(f"{path}: applied {applied} fix(es)", err=True)
+    return check_source(fixed, str(path), config)
 
 
 def _atomic_write(path: Path, text: str) -> None:
