@@ -40,8 +40,7 @@ class Context:
         self.diagnostics: list[Diagnostic] = []
         self._by_type: dict[type, list[ast.AST]] = defaultdict(list)
         if tree is not None:
-            for node in ast.walk(tree):
-                self._by_type[type(node)].append(node)
+            _index(tree, self._by_type)
 
     @property
     def profile(self) -> DialectProfile:
@@ -208,3 +207,34 @@ def own_nodes(func: ast.AST) -> list[ast.AST]:
         out.append(node)
         stack.extend(ast.iter_child_nodes(node))
     return out
+
+
+_LEAF_FIELDS = frozenset({"ctx", "op", "id", "arg", "attr", "name", "kind", "type_comment"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        names = getattr(kind, "_fields", ())
+        fields = () if kind is ast.Constant else tuple(f for f in names if f not in _LEAF_FIELDS)
+        _CHILD_FIELDS[kind] = fields
+    return fields
+
+
+def _index(tree: ast.AST, by_type: dict[type, list[ast.AST]]) -> None:
+    """Group every node under ``tree`` by type (expression contexts and operators skipped)."""
+    stack = [tree]
+    pop, push, AST = stack.pop, stack.append, ast.AST
+    while stack:
+        node = pop()
+        kind = type(node)
+        by_type[kind].append(node)
+        for name in _CHILD_FIELDS.get(kind) or _child_fields(kind):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, AST):
+                        push(item)
+            elif isinstance(value, AST):
+                push(value)

@@ -1,0 +1,73 @@
+"""Script Bundle resolution (zip and folder) and the jedi-backed rules."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from azml_lsp.checker import CheckConfig, check_source
+
+from .helpers import codes
+
+SCRIPT = "import mylib\nimport json\n\ndef azureml_main(dataframe1=None):\n    return dataframe1,\n"
+
+
+def _zip(path: Path, names: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in names.items():
+            archive.writestr(name, text)
+    return path
+
+
+def test_bundle_zip_resolves_imports_and_reports_shadowing(tmp_path: Path) -> None:
+    bundle = _zip(tmp_path / "b.zip", {"mylib.py": "", "json.py": "", "pkg/__init__.py": ""})
+    found = check_source(SCRIPT, "s.py", CheckConfig(bundle=str(bundle), use_jedi=False))
+    assert "AZ501" not in [d.code for d in found]
+    shadow = [d for d in found if d.code == "AZ502"]
+    assert len(shadow) == 1 and shadow[0].line == 2 and "`json`" in shadow[0].message
+
+
+def test_bundle_folder_and_nested_module_hint(tmp_path: Path) -> None:
+    (tmp_path / "lib" / "inner").mkdir(parents=True)
+    (tmp_path / "lib" / "inner" / "mylib.py").write_text("")
+    found = check_source(SCRIPT, "s.py", CheckConfig(bundle=str(tmp_path / "lib"), use_jedi=False))
+    message = next(d.message for d in found if d.code == "AZ501")
+    assert "inner/mylib.py" in message
+
+
+def test_missing_or_broken_bundle(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    assert "AZ503" in codes(SCRIPT, bundle=str(broken))
+    assert "AZ503" in codes(SCRIPT, bundle=str(tmp_path / "missing.zip"))
+    assert "AZ503" not in codes(SCRIPT)
+
+
+def test_guarded_import_is_not_reported() -> None:
+    source = "try:\n    import mylib\nexcept ImportError:\n    mylib = None\n" + SCRIPT[13:]
+    assert "AZ501" not in codes(source)
+
+
+JEDI_SCRIPT = (
+    "import pandas as pd\n"
+    "from sklearn.linear_model import LinearRegression\n\n"
+    "def load():\n"
+    "    return pd.read_csv('data.csv')\n\n"
+    "def train(frame):\n"
+    "    return LinearRegression().fit(frame[['a']], frame['b'])\n\n"
+    "def azureml_main(dataframe1=None):\n"
+    "    frame = load()\n"
+    "    frame = frame.append(frame)\n"
+    "    model = train(frame)\n"
+    "    return model\n"
+)
+
+
+def test_jedi_infers_frames_and_models_where_syntax_cannot() -> None:
+    config = CheckConfig(dialect="classic", check_imports=False)
+    found = {(d.code, d.line) for d in check_source(JEDI_SCRIPT, "/tmp/jedi_case.py", config)}
+    assert ("AZ401", 12) in found
+    assert ("AZ205", 14) in found
+    without = CheckConfig(dialect="classic", check_imports=False, use_jedi=False)
+    plain = {(d.code, d.line) for d in check_source(JEDI_SCRIPT, "/tmp/jedi_case.py", without)}
+    assert ("AZ401", 12) not in plain and ("AZ205", 14) not in plain
