@@ -99,16 +99,16 @@ def _copy_folder(origin: Path, writer: _Writer) -> list[tuple[str, bool]]:
         if entry.is_dir:
             writer.folder(entry.name)
             continue
-        mode = os.stat(entry.source).st_mode
         try:
             stream = open(entry.source, "rb")  # noqa: SIM115 - closed by the with below
+            mode = os.fstat(stream.fileno()).st_mode
         except OSError as exc:
             raise BundleError(
                 f"cannot read the file ({exc.strerror})", path=origin, member=entry.name
             ) from None
         with stream:
-            writer.file(entry.name, stream, executable=bool(mode & 0o111), declared=None)
-        writer.sources[str(writer.target(entry.name))] = str(entry.source.absolute())
+            path = writer.file(entry.name, stream, executable=bool(mode & 0o111), declared=None)
+        writer.sources[path] = str(entry.source)
     return [(e.name, e.is_dir) for e in entries]
 
 
@@ -127,7 +127,7 @@ def _extract_member(zf: zipfile.ZipFile, entry: ZipEntry, origin: Path, writer: 
     info = entry.info
     try:
         with zf.open(info) as stream:
-            writer.file(
+            path = writer.file(
                 entry.name,
                 stream,
                 executable=bool((info.external_attr >> 16) & 0o111),
@@ -137,34 +137,40 @@ def _extract_member(zf: zipfile.ZipFile, entry: ZipEntry, origin: Path, writer: 
         raise BundleError.bad_zip(
             origin, f"the entry's data is damaged: {exc}", member=info.orig_filename
         ) from None
-    writer.sources[str(writer.target(entry.name))] = f"{origin}/{entry.name}"
+    writer.sources[path] = f"{origin}/{entry.name}"
 
 
 class _Writer:
     """Creates folders and files under ``root``, counting every byte written."""
 
     def __init__(self, root: Path, origin: Path, limits: BundleLimits) -> None:
-        self.root = root
+        self.root = str(root)
         self.origin = origin
         self.limits = limits
         self.sources: dict[str, str] = {}
         self.total = 0
+        self._folders: set[str] = set()
 
-    def target(self, name: str) -> Path:
-        return self.root.joinpath(*name.split("/"))
+    def target(self, name: str) -> str:
+        return os.path.join(self.root, *name.split("/"))
 
     def folder(self, name: str) -> None:
+        if name in self._folders:
+            return
         try:
-            self.target(name).mkdir(parents=True, exist_ok=True)
+            os.makedirs(self.target(name), exist_ok=True)
         except OSError as exc:
             raise self._cannot_write(name, exc) from None
+        self._folders.add(name)
 
-    def file(self, name: str, stream: IO[bytes], *, executable: bool, declared: int | None) -> None:
-        """Copy ``stream`` to a new file; read errors propagate, write errors are BundleError."""
+    def file(self, name: str, stream: IO[bytes], *, executable: bool, declared: int | None) -> str:
+        """Copy ``stream`` to a new file and return its path; read errors propagate, write
+        errors are BundleError."""
         if "/" in name:
             self.folder(name.rsplit("/", 1)[0])
+        path = self.target(name)
         try:
-            fd = os.open(self.target(name), CREATE_FLAGS, 0o755 if executable else 0o644)
+            fd = os.open(path, CREATE_FLAGS, 0o755 if executable else 0o644)
         except OSError as exc:
             raise self._cannot_write(name, exc) from None
         written = 0
@@ -177,6 +183,7 @@ class _Writer:
                     out.write(chunk)
                 except OSError as exc:
                     raise self._cannot_write(name, exc) from None
+        return path
 
     def _cannot_write(self, name: str, exc: OSError) -> BundleError:
         return BundleError(
