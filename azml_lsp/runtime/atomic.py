@@ -24,6 +24,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(fd)
     temp = Path(name)
     try:
+        os.chmod(temp, 0o666 & ~_umask())
         yield temp
         _fsync_file(temp)
         os.replace(temp, target)
@@ -48,6 +49,12 @@ def write_text(target: Path, text: str) -> None:
 def is_partial(path: Path) -> bool:
     """True for a temp file an interrupted atomic write left behind."""
     return path.name.startswith(".") and path.name.endswith(PARTIAL_SUFFIX)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_file(path: Path) -> None:

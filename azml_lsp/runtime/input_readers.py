@@ -10,9 +10,11 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -51,20 +53,63 @@ def read_frame(
     raise AssertionError(fmt)
 
 
+STREAMING_MIN_BYTES = 512 * 1024 * 1024
+"""Text files larger than this are read in blocks: less memory, a little slower."""
+
+
+class _Reporter:
+    """Calls ``progress(done, total)`` at most every :data:`PROGRESS_INTERVAL_S`, and at the end."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.last = 0.0
+
+    def update(self, done: int) -> None:
+        now = time.monotonic()
+        if self.progress is not None and now - self.last >= PROGRESS_INTERVAL_S:
+            self.last = now
+            self.progress(min(done, self.total), self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
+
+
 @contextlib.contextmanager
-def _reporting(
-    progress: Progress | None, total: int, position: Callable[[], int]
-) -> Iterator[None]:
-    """While the body runs, a poller thread calls ``progress(position(), total)`` every
-    :data:`PROGRESS_INTERVAL_S` (the readers release the GIL); ``(total, total)`` at the end."""
-    if progress is None:
+def _open(path: str, compression: str | None) -> Iterator[tuple[Any, Any]]:
+    """A pyarrow input stream over ``path``, decompressed, and the raw file (its ``tell()`` is
+    the bytes read so far)."""
+    raw = pa.OSFile(path)
+    stream = raw if compression is None else pa.CompressedInputStream(raw, compression)
+    try:
+        yield stream, raw
+    finally:
+        stream.close()
+        raw.close()
+
+
+def _read_batches(reader: Any, raw: Any, reporter: _Reporter) -> pa.Table:
+    """Drain a streaming reader (bounded memory, unlike whole-file reads), reporting progress."""
+    batches = []
+    for batch in reader:
+        batches.append(batch)
+        reporter.update(raw.tell())
+    return pa.Table.from_batches(batches, schema=reader.schema)
+
+
+@contextlib.contextmanager
+def _polling(reporter: _Reporter, raw: Any) -> Iterator[None]:
+    """While a whole-file read blocks this thread, a poller thread reports ``raw.tell()``
+    (the readers release the GIL); it is stopped before the body's caller goes on."""
+    if reporter.progress is None:
         yield
         return
     stop = threading.Event()
 
     def poll() -> None:
         while not stop.wait(PROGRESS_INTERVAL_S):
-            progress(min(position(), total), total)
+            reporter.update(raw.tell())
 
     poller = threading.Thread(target=poll, name="azml-read-progress", daemon=True)
     poller.start()
@@ -73,35 +118,40 @@ def _reporting(
     finally:
         stop.set()
         poller.join()
-    progress(total, total)
-
-
-@contextlib.contextmanager
-def _open(path: str, compression: str | None, progress: Progress | None) -> Iterator[Any]:
-    """A pyarrow input stream over ``path``, decompressed; reports the bytes read when asked."""
-    raw = pa.OSFile(path)
-    stream = raw if compression is None else pa.CompressedInputStream(raw, compression)
-    try:
-        with _reporting(progress, os.path.getsize(path), raw.tell):
-            yield stream
-    finally:
-        stream.close()
-        raw.close()
 
 
 def read_delimited(
-    path: str, delimiter: str, compression: str | None, progress: Progress | None
+    path: str,
+    delimiter: str,
+    compression: str | None,
+    progress: Progress | None,
+    *,
+    streaming: bool | None = None,
 ) -> pa.Table:
-    """A CSV or TSV file with a header row."""
+    """A CSV or TSV file with a header row.
+
+    Files up to :data:`STREAMING_MIN_BYTES` are read whole, by parallel threads (fastest); larger
+    ones stream in blocks (bounded memory, column types inferred from the first block; a column
+    whose type changes further down makes it read the whole file). Quoted fields that span
+    lines make it read again in the slower exact mode. ``streaming`` forces the choice.
+    """
     encoding = diagnose.sniff_encoding(path, compression)
     convert = pa_csv.ConvertOptions(null_values=list(MISSING_TOKENS), strings_can_be_null=True)
     read = pa_csv.ReadOptions(use_threads=True, encoding=encoding.replace("-", ""))
+    reporter = _Reporter(progress, os.path.getsize(path))
     newlines_in_values = False
+    if streaming is None:
+        streaming = reporter.total > STREAMING_MIN_BYTES
     while True:
         parse = pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values)
         try:
-            with _open(path, compression, progress) as source:
-                table = pa_csv.read_csv(source, read, parse, convert)
+            with _open(path, compression) as (stream, raw):
+                if streaming:
+                    reader = pa_csv.open_csv(stream, read, parse, convert)
+                    table = _read_batches(reader, raw, reporter)
+                else:
+                    with _polling(reporter, raw):
+                        table = pa_csv.read_csv(stream, read, parse, convert)
             break
         except pa.ArrowInvalid as exc:
             if "Empty CSV file" in str(exc):
@@ -109,13 +159,17 @@ def read_delimited(
                     path, "there is no header row", "put the column names on the first line"
                 ) from None
             if not newlines_in_values and "CSV parse error" in str(exc):
-                newlines_in_values = True  # quoted fields may span lines: slower, exact
+                newlines_in_values = True
+                continue
+            if streaming and "CSV conversion error" in str(exc):
+                streaming = False
                 continue
             raise _delimited_error(path, compression, encoding, delimiter, exc) from None
         except UnicodeDecodeError as exc:
             raise InputError(
                 path, f"the file is not valid {encoding.upper()} ({exc.reason})", UTF8_HINT
             ) from None
+    reporter.finish()
     if encoding == "utf-8":
         _check_utf8(path, compression, delimiter, table)
     return table
@@ -179,11 +233,12 @@ def read_parquet(path: str, progress: Progress | None) -> pa.Table:
         _refuse_nested(path, parquet.schema_arrow)
         if progress is None or parquet.num_row_groups < 2:
             return parquet.read()
-        groups: list[pa.Table] = []
-        total = os.path.getsize(path)
-        with _reporting(progress, total, lambda: total * len(groups) // parquet.num_row_groups):
-            for index in range(parquet.num_row_groups):
-                groups.append(parquet.read_row_group(index))
+        reporter = _Reporter(progress, os.path.getsize(path))
+        groups = []
+        for index in range(parquet.num_row_groups):
+            groups.append(parquet.read_row_group(index))
+            reporter.update(reporter.total * (index + 1) // parquet.num_row_groups)
+        reporter.finish()
         return pa.concat_tables(groups)
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(path, "Parquet", exc) from None
@@ -227,9 +282,12 @@ def read_json_lines(path: str, compression: str | None, progress: Progress | Non
     """JSON lines: one object per line. Columns whose type varies go through plain JSON."""
     encoding = diagnose.sniff_encoding(path, compression)
     if encoding == "utf-8":
+        reporter = _Reporter(progress, os.path.getsize(path))
         try:
-            with _open(path, compression, progress) as source:
-                table = pa_json.read_json(source, pa_json.ReadOptions(use_threads=True))
+            with _open(path, compression) as (stream, raw):
+                reader = pa_json.open_json(stream, pa_json.ReadOptions(use_threads=True))
+                table = _read_batches(reader, raw, reporter)
+            reporter.finish()
             return table_to_frame(table, path, None)
         except pa.ArrowInvalid:
             pass  # a syntax error or a column of mixed types: the line-by-line reader decides
@@ -326,11 +384,49 @@ def _column_names(path: str, names: Sequence[str], line: int | None) -> list[str
 
 
 def table_to_frame(table: pa.Table, path: str, header_line: int | None) -> pd.DataFrame:
-    """An Arrow table to pandas, freeing Arrow memory as columns convert."""
+    """An Arrow table to pandas; text columns become Python strings (missing: None) one at a
+    time, Arrow memory freed as it goes."""
     names = _column_names(path, table.column_names, header_line)
     _refuse_nested(path, table.schema)
     if names != table.column_names:
         table = table.rename_columns(names)
+    texts: dict[int, np.ndarray] = {}
+    for position, field in enumerate(table.schema):
+        if any(test(field.type) for test in TEXT_TYPES):
+            texts[position] = python_strings(table.column(field.name))
+            table = table.drop_columns([field.name])
+            release_memory()
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
-    pa.default_memory_pool().release_unused()
+    del table
+    if len(frame.columns) == 0:
+        frame = pd.DataFrame(index=pd.RangeIndex(len(next(iter(texts.values()), []))))
+    for position, values in texts.items():
+        frame.insert(position, names[position], pd.Series(values, dtype=object, index=frame.index))
     return frame
+
+
+TEXT_TYPES = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
+DEDUPLICATE_SAMPLE = 65536
+
+
+def python_strings(column: pa.ChunkedArray) -> np.ndarray:
+    """An object array of ``str`` and None. A column with few distinct values shares one
+    string object per value (as pyarrow's own ``to_pandas`` does): less memory, and faster."""
+    import pyarrow.compute as pc
+
+    sample = column.slice(0, DEDUPLICATE_SAMPLE)
+    if len(sample) == 0 or pc.count_distinct(sample).as_py() * 2 > len(sample):
+        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    words = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    if len(words) == 0:
+        return np.full(len(column), None, dtype=object)
+    values = words[encoded.indices.fill_null(0).to_numpy()]
+    if encoded.null_count:
+        values[encoded.indices.is_null().to_numpy(zero_copy_only=False)] = None
+    return values
+
+
+def release_memory() -> None:
+    """Give memory Arrow freed back to the system (its allocator keeps it otherwise)."""
+    pa.default_memory_pool().release_unused()

@@ -164,10 +164,11 @@ def load_dataset(
     """Load ``path`` into a DataFrame as the module passes it to ``azureml_main``.
 
     ``progress(done_bytes, total_bytes)`` is called while files over
-    :data:`PROGRESS_MIN_BYTES` are read, at most about 20 times a second.
+    :data:`PROGRESS_MIN_BYTES` are read, at most about 20 times a second, possibly from a
+    reader thread (never two calls at once), and ``(total, total)`` at the end.
     """
     from azml_lsp.contract.inputs import prepare_input_frame
-    from azml_lsp.runtime.input_readers import read_frame
+    from azml_lsp.runtime.input_readers import read_frame, release_memory
 
     check_readable(path)
     found = input_format(path)
@@ -175,5 +176,6 @@ def load_dataset(
     fmt, compression = found
     size = os.path.getsize(path)
     report = progress if progress is not None and size > PROGRESS_MIN_BYTES else None
-    frame = read_frame(path, fmt, compression, report)
-    return prepare_input_frame(Dialect.parse(dialect), frame)
+    frame = prepare_input_frame(Dialect.parse(dialect), read_frame(path, fmt, compression, report))
+    release_memory()
+    return frame
