@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -47,13 +48,13 @@ def scored() -> Iterator[ServiceProcess]:
         yield service
 
 
-def table(columns: list[str], rows: list[list[object]]) -> dict[str, object]:
+def table(columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
     return {"ColumnNames": columns, "Values": rows}
 
 
-def error_detail(answer: httpx.Response) -> dict[str, object]:
+def error_detail(answer: httpx.Response) -> dict[str, Any]:
     """The first detail of a JSON error answer (every error answer has one)."""
     body = answer.json()
     assert set(body) == {"error"}, body
-    detail: dict[str, object] = body["error"]["details"][0]
+    detail: dict[str, Any] = body["error"]["details"][0]
     return detail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -31,7 +32,7 @@ def test_wrong_columns_are_named(scored: ServiceProcess) -> None:
 
 
 def test_values_are_cast_to_the_sample_types(scored: ServiceProcess) -> None:
-    rows = [["c", 2, 5, True], ["d", None, 1, False]]
+    rows: list[list[Any]] = [["c", 2, 5, True], ["d", None, 1, False]]
     body = {
         "Inputs": {"input1": table(["flag", "count", "score", "name"], [r[::-1] for r in rows])}
     }
