@@ -48,10 +48,12 @@ def scan_folder(
             name = f"{prefix}/{item.name}" if prefix else item.name
             if is_skipped(name) or is_excluded(name, patterns):
                 continue
-            real = os.path.realpath(item.path)
+            linked = item.is_symlink()
+            real = os.path.realpath(item.path) if linked else os.path.join(chain[-1], item.name)
             if real in skip_real_paths:
                 continue
-            _check_link(item, real, root, root_real, name, chain)
+            if linked:
+                _check_link(real, root, root_real, name, chain)
             name = safe_name(name, path=root, max_length=limits.max_name_length)
             is_dir = item.is_dir()
             names.add(name, is_dir=is_dir)
@@ -79,11 +81,7 @@ def _listing(folder: Path, root: Path, prefix: str) -> list[os.DirEntry[str]]:
         ) from None
 
 
-def _check_link(
-    item: os.DirEntry[str], real: str, root: Path, root_real: str, name: str, chain: tuple[str, ...]
-) -> None:
-    if not item.is_symlink():
-        return
+def _check_link(real: str, root: Path, root_real: str, name: str, chain: tuple[str, ...]) -> None:
     problem = None
     if not (real == root_real or real.startswith(root_real + os.sep)):
         problem = (
