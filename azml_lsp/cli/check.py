@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -12,8 +13,13 @@ import click
 
 from azml_lsp.checker import RULES, CheckConfig, Diagnostic, Severity, check_source, fix_source
 from azml_lsp.checker.output import format_json, format_sarif, format_text
+from azml_lsp.contract import ENTRY_POINT
 from azml_lsp.settings import SettingsError
 
+_DEFINES_ENTRY = re.compile(
+    rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{ENTRY_POINT}\b|^[ \t]*{ENTRY_POINT}[ \t]*=", re.MULTILINE
+)
+_HEADER = re.compile(r"^[ \t]*#[ \t]*azml:[^\n]*=", re.MULTILINE)
 _SKIPPED_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".tox", ".mypy_cache"}
 
 
@@ -46,7 +52,10 @@ def check(
     fix: bool,
     no_inference: bool,
 ) -> None:
-    """Check scripts (files or folders of .py files) against the module's contract.
+    """Check scripts (files, or folders of .py files) against the module's contract.
+
+    In folders, only .py files that define azureml_main or carry a "# azml:" header are
+    checked; files named on the command line are always checked.
 
     Exit status: 1 when any error is reported, 0 otherwise, 2 on usage errors.
     """
@@ -94,11 +103,23 @@ def _script_files(paths: tuple[str, ...]) -> Iterator[Path]:
                 dirs[:] = sorted(
                     d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith(".")
                 )
-                yield from (Path(folder) / n for n in sorted(names) if n.endswith(".py"))
+                for name in sorted(names):
+                    if name.endswith(".py") and _is_script(Path(folder) / name):
+                        yield Path(folder) / name
         elif path.is_file():
             yield path
         else:
             raise click.BadParameter(f"{raw!r} is neither a file nor a folder", param_hint="PATHS")
+
+
+def _is_script(path: Path) -> bool:
+    """Files found in folders count as scripts when they define the entry point or carry an
+    ``# azml:`` header; helper modules (for example a Script Bundle's sources) are skipped."""
+    try:
+        text = _read(path)
+    except OSError:
+        return False
+    return _DEFINES_ENTRY.search(text) is not None or _HEADER.search(text) is not None
 
 
 def _read(path: Path) -> str:

@@ -41,6 +41,11 @@ def test_text_output_and_exit_codes(tmp_path: Path) -> None:
     assert "Found" in result.stderr
     clean = azml("check", "pkg", cwd=tmp_path)
     assert clean.returncode == 0 and clean.stdout == ""
+    (tmp_path / "pkg" / "helper.py").write_text("def clean(frame):\n    return frame\n")
+    helper_skipped = azml("check", "pkg", cwd=tmp_path)
+    assert helper_skipped.returncode == 0 and "1 file(s)" in helper_skipped.stderr
+    named = azml("check", "pkg/helper.py", cwd=tmp_path)
+    assert named.returncode == 1 and "AZ001" in named.stdout
 
 
 def test_json_output_is_one_based(tmp_path: Path) -> None:

@@ -34,5 +34,5 @@ def test_docs_check_mode_exits_nonzero_when_stale(tmp_path: Path) -> None:
     stale.write_text("# old\n")
     command = [sys.executable, "-m", "azml_lsp.checker.docs", "--check", str(stale)]
     assert subprocess.run(command, capture_output=True, timeout=60).returncode == 1
-    subprocess.run(command[:3] + [str(stale)], check=True, timeout=60)
+    subprocess.run([*command[:3], str(stale)], check=True, timeout=60)
     assert subprocess.run(command, capture_output=True, timeout=60).returncode == 0

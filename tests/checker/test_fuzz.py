@@ -16,9 +16,9 @@ CONFIGS = [
     for d, t in (("classic", "2.7"), ("classic", "3.5"), ("designer", "3.8"), ("designer", "3.12"))
 ]
 ALPHABET = st.sampled_from(
-    list("abcdefxyz_0123456789 \t\n\r()[]{}:;,.'\"`#\\@=<>!*+-/%~^|&$?")
-    + ["print ", "def ", "return ", "yield ", "lambda", "async ", "await ", "azureml_main",
-       "import ", "from ", " in ", "except ", "raise ", "0777L", "f'{x}'", ":=", "é", "😀", "\0"]
+    [*"abcdefxyz_0123456789 \t\n\r()[]{}:;,.'\"`#\\@=<>!*+-/%~^|&$?",
+       "print ", "def ", "return ", "yield ", "lambda", "async ", "await ", "azureml_main",
+       "import ", "from ", " in ", "except ", "raise ", "0777L", "f'{x}'", ":=", "é", "😀", "\0"],
 )  # fmt: skip
 
 
