@@ -32,7 +32,8 @@ class MappedSourceLoader(importlib.machinery.SourceFileLoader):
 
 
 class BundlePathHook:
-    """A ``sys.path_hooks`` entry that accepts only folders inside one bundle root."""
+    """A ``sys.path_hooks`` entry that accepts only folders inside one bundle root (a zip inside
+    the bundle put on ``sys.path`` is left to zipimport)."""
 
     def __init__(self, root: str, names: dict[str, str]) -> None:
         self.root = root
@@ -50,7 +51,8 @@ class BundlePathHook:
 
     def claims(self, path: str) -> bool:
         real = os.path.realpath(path or os.getcwd())
-        return real == self.root or real.startswith(self.root + os.sep)
+        inside = real == self.root or real.startswith(self.root + os.sep)
+        return inside and os.path.isdir(real)
 
 
 def install_source_mapping(extracted: ExtractedBundle) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,8 @@ CHILD = textwrap.dedent(
     import pkg.deep
     import json as json_module
     import email.mime.text
+    sys.path.append(str(extracted.root / "vendor.zip"))
+    import vendored
     try:
         Hello.greet()
     except ZeroDivisionError as exc:
@@ -41,6 +45,7 @@ CHILD = textwrap.dedent(
         "stdlib_json_code": json_module.dumps.__code__.co_filename,
         "email_code": email.mime.text.MIMEText.__init__.__code__.co_filename,
         "hooks_added": len(sys.path_hooks) - hooks_before,
+        "vendored": [vendored.__file__, vendored.VALUE],
     }))
     """
 )
@@ -59,7 +64,17 @@ HELLO = textwrap.dedent(
     """
 )
 DEEP = "def divide(x):\n    return x / 0\n"
-FILES = {
+
+
+def _vendor_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("vendored.py", "VALUE = 'from a zip on sys.path'\n")
+    return buffer.getvalue()
+
+
+FILES: dict[str, str | bytes] = {
+    "vendor.zip": _vendor_zip(),
     "Hello.py": HELLO,
     "pkg/__init__.py": "",
     "pkg/deep.py": DEEP,
@@ -86,7 +101,10 @@ def folder(tmp_path: Path) -> Path:
     root = tmp_path / "my code"
     for name, text in FILES.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
+        if isinstance(text, bytes):
+            (root / name).write_bytes(text)
+        else:
+            (root / name).write_text(text)
     return root
 
 
@@ -102,6 +120,10 @@ def test_folder_bundle_tracebacks_show_the_users_files(folder: Path, tmp_path: P
     assert result["deep_file"] == str(extracted / "pkg" / "deep.py")
     assert result["data_next_to_module"] == "next to the module"
     assert result["hooks_added"] == 1
+    assert result["vendored"] == [
+        str(extracted / "vendor.zip" / "vendored.py"),
+        "from a zip on sys.path",
+    ]
     assert not any(name.endswith(".pyc") for name in snapshot(extracted))
     assert not any(name.endswith(".pyc") for name in snapshot(folder))
 
