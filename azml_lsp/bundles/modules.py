@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ SOURCE_SUFFIXES = (".py", ".pyc")
 NATIVE_MODULE_SUFFIXES = (".so", ".pyd")
 NATIVE_SUFFIXES = (*NATIVE_MODULE_SUFFIXES, ".dll", ".dylib")
 PACKAGE_MARKERS = ("__init__.py", "__init__.pyc")
+MACOS_METADATA = "__MACOSX"
+"""The folder of resource forks macOS Finder adds beside the zipped folder."""
 
 
 @dataclass
@@ -53,7 +56,7 @@ def list_modules(source: str | Path, limits: BundleLimits | None = None) -> Bund
 def classify(entries: Iterable[tuple[str, bool]]) -> BundleModules:
     """BundleModules from safe ``(name, is_dir)`` pairs."""
     files = sorted(name for name, is_dir in entries if not is_dir)
-    folders = {name.split("/")[0] for name in files if "/" in name}
+    folders = {name.split("/")[0] for name in files if "/" in name} - {MACOS_METADATA}
     result = BundleModules(files=files)
     result.native = [f for f in files if f.endswith(NATIVE_SUFFIXES)]
     root_files = [f for f in files if "/" not in f]
@@ -66,9 +69,9 @@ def classify(entries: Iterable[tuple[str, bool]]) -> BundleModules:
         result.root_prefix = f"{only}/"
         result.warnings.append(
             f"every entry is inside the folder '{only}/' and no module is at the root: the cloud "
-            f"imports from the root of the zip, so `import X` finds nothing and only "
-            f"`import {only}.X` could work. Zip the folder's contents instead: "
-            f"`azml bundle {only} -o bundle.zip`"
+            "imports from the root of the zip, so `import X` finds nothing for a file "
+            f"'{only}/X.py'. Zip the folder's contents instead: "
+            f"`azml bundle {shlex.quote(only)} -o bundle.zip`"
         )
     elif files and not result.modules:
         result.warnings.append(
