@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,8 @@ DIR_MODE = 0o040755
 MSDOS_DIR_FLAG = 0x10
 UNIX_SYSTEM = 3
 CHUNK = 1024 * 1024
+TEMP_PREFIX = ".{name}."
+TEMP_SUFFIX = ".tmp"
 
 
 @dataclass
@@ -64,7 +66,7 @@ def build_bundle(
     out = Path(out_zip).absolute()
     _check_paths(src, out)
     entries = scan_folder(
-        src, limits or BundleLimits(), exclude=exclude, skip_real_paths={os.path.realpath(out)}
+        src, limits or BundleLimits(), exclude=exclude, skip_real=_output_files(out)
     )
     _write_atomically(out, entries)
     modules = classify((e.name, e.is_dir) for e in entries)
@@ -91,9 +93,23 @@ def _check_paths(src: Path, out: Path) -> None:
         raise BundleError("the output's folder does not exist; create it first", path=out)
 
 
+def _output_files(out: Path) -> Callable[[str], bool]:
+    """Whether a resolved path is the output zip or one of its temporary files, which must not
+    go into a bundle built beside them."""
+    real = os.path.realpath(out)
+    temp_prefix = os.path.join(os.path.dirname(real), TEMP_PREFIX.format(name=out.name))
+
+    def is_output(path: str) -> bool:
+        return path == real or (path.startswith(temp_prefix) and path.endswith(TEMP_SUFFIX))
+
+    return is_output
+
+
 def _write_atomically(out: Path, entries: list[FolderEntry]) -> None:
     try:
-        fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(
+            dir=out.parent, prefix=TEMP_PREFIX.format(name=out.name), suffix=TEMP_SUFFIX
+        )
     except OSError as exc:
         raise BundleError(f"cannot write here ({exc.strerror})", path=out) from None
     try:

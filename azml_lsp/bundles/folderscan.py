@@ -8,7 +8,7 @@ loop; sockets, pipes and devices are refused.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +32,10 @@ def scan_folder(
     limits: BundleLimits,
     *,
     exclude: Iterable[str] = (),
-    skip_real_paths: Collection[str] = (),
+    skip_real: Callable[[str], bool] | None = None,
 ) -> list[FolderEntry]:
     """Every file and folder under ``root``, sorted by name, or BundleError naming the first
-    that breaks a rule or a limit."""
+    that breaks a rule or a limit. ``skip_real`` leaves out files by their resolved path."""
     patterns = list(exclude)
     root_real = os.path.realpath(root)
     names = NameSet(root)
@@ -50,7 +50,7 @@ def scan_folder(
                 continue
             linked = item.is_symlink()
             real = os.path.realpath(item.path) if linked else os.path.join(chain[-1], item.name)
-            if real in skip_real_paths:
+            if skip_real is not None and skip_real(real):
                 continue
             if linked:
                 _check_link(real, root, root_real, name, chain)

@@ -102,10 +102,13 @@ def test_exclude_globs(src: Path, tmp_path: Path) -> None:
 
 def test_output_inside_the_folder_is_not_bundled(src: Path) -> None:
     first = build_bundle(src, src / "bundle.zip")
+    (src / ".bundle.zip.left-by-a-killed-build.tmp").write_bytes(b"PK")
     second = build_bundle(src, src / "bundle.zip")
-    assert "bundle.zip" not in second.entries
+    assert [n for n in second.entries if "bundle.zip" in n] == []
     assert first.sha256 == second.sha256
-    assert sorted(p.name for p in src.iterdir() if p.name.endswith(".tmp")) == []
+    assert [p.name for p in src.iterdir() if p.name.endswith(".tmp")] == [
+        ".bundle.zip.left-by-a-killed-build.tmp"
+    ]
 
 
 def test_link_leaving_the_folder_refuses_and_writes_nothing(src: Path, tmp_path: Path) -> None:
@@ -113,10 +116,12 @@ def test_link_leaving_the_folder_refuses_and_writes_nothing(src: Path, tmp_path:
     (src / "key").symlink_to(tmp_path / "private.key")
     out = tmp_path / "out"
     out.mkdir()
+    (out / "b.zip").write_bytes(b"the previous bundle")
     with pytest.raises(BundleError) as caught:
         build_bundle(src, out / "b.zip")
     assert caught.value.member == "key"
-    assert list(out.iterdir()) == []
+    assert [p.name for p in out.iterdir()] == ["b.zip"]
+    assert (out / "b.zip").read_bytes() == b"the previous bundle"
 
 
 def test_bad_paths(src: Path, tmp_path: Path) -> None:
