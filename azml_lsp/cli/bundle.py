@@ -24,8 +24,8 @@ USAGE_ERROR = 2
     "--exclude",
     multiple=True,
     metavar="GLOB",
-    help="Leave out matching files or folders; a GLOB with '/' matches the path from DIR. "
-    "Repeatable.",
+    help="Leave out matching files or folders; a GLOB with '/' matches the path from "
+    "DIRECTORY. Repeatable.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every entry written.")
 def bundle(directory: Path, output: Path, exclude: tuple[str, ...], verbose: bool) -> None:
