@@ -18,7 +18,9 @@ SYNTAX_ERROR = register(Rule(
     "def azureml_main(dataframe1=None):\n    return dataframe1,\n  }",
     "Fix the line shown. Under target 2.7 the checker understands print and exec statements, "
     "backticks, `<>`, `except X, e`, `raise E, v`, long and old octal literals and `ur''` "
-    "strings; other Python 2 syntax (tuple parameters, mixed tabs and spaces) is reported here.",
+    "strings; other Python 2 syntax (tuple parameters, mixed tabs and spaces) is reported here. "
+    "The checker parses with the Python it runs on (3.11), so syntax newer than that (`type` "
+    "statements, generic `def f[T]`) is reported here too.",
 ))  # fmt: skip
 TOO_NEW = register(Rule(
     "AZ301", "syntax-newer-than-target", Severity.ERROR,
@@ -26,13 +28,16 @@ TOO_NEW = register(Rule(
     "(3.10), positional-only parameters (3.8), variable annotations (3.6), underscores in "
     "numbers (3.6), async/await and `@` (3.5), unpacking in displays and calls (3.5), "
     "`except*` (3.11), and for 2.7 annotations, keyword-only parameters, `nonlocal`, "
-    "`yield from`, `raise ... from`, starred assignment and `print(..., end=...)`.",
+    "`yield from`, `raise ... from`, starred assignment and `print(..., end=...)`; under 2.7 "
+    "it also warns about `print(a, b)`, which prints a tuple without `from __future__ import "
+    "print_function`.",
     "The cloud runtime's Python rejects the whole script with a SyntaxError (classic: 2.7 or "
     "3.5; designer: 3.6 to 3.10), while it runs fine locally.",
     "# target-python 3.5\ndef azureml_main(dataframe1=None):\n    print(f\"{len(dataframe1)} rows\")\n"
     "    return dataframe1,",
     "Rewrite with older syntax (`\"{} rows\".format(n)` for f-strings) or raise the target "
     "(`--target-python`, `target-python` in `[tool.azml]`) if the runtime is newer.",
+    fixable=True,
 ))  # fmt: skip
 PYTHON2 = register(Rule(
     "AZ302", "python2-syntax", Severity.ERROR,
@@ -127,6 +132,46 @@ def check_features(ctx: Context) -> None:
                 f"{ctx.config.python}: the cloud runtime rejects the script; rewrite it or "
                 "raise target-python",
             )
+
+
+def check_print_tuples(ctx: Context) -> None:
+    """AZ301 (warning): ``print(a, b)`` prints a tuple under 2.7 without print_function."""
+    if ctx.config.version[0] != 2 or _imports_print_function(ctx):
+        return
+    calls = [
+        c
+        for c in ctx.nodes(ast.Call)
+        if isinstance(c.func, ast.Name) and c.func.id == "print" and len(c.args) > 1
+    ]
+    if not calls:
+        return
+    line = _future_import_line(ctx)
+    fix = Fix(
+        "Add `from __future__ import print_function`",
+        [TextEdit(line, 1, line, 1, "from __future__ import print_function\n")],
+    )
+    for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
+        ctx.report(
+            TOO_NEW.code,
+            call,
+            "under Python 2.7 `print(a, b)` prints the tuple `(a, b)`: add "
+            "`from __future__ import print_function` at the top of the script",
+            fix,
+            severity=Severity.WARNING,
+        )
+
+
+def _future_import_line(ctx: Context) -> int:
+    """The line where a ``from __future__`` import may go: after the module docstring."""
+    body = ctx.tree.body if ctx.tree else []
+    first = body[0] if body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return (first.end_lineno or first.lineno) + 1
+    return 1
 
 
 def _features(
@@ -265,5 +310,6 @@ def _bound_names(ctx: Context) -> set[str]:
 CHECKS = [
     (("AZ300", "AZ302"), check_parse, False),
     (("AZ301",), check_features, True),
+    (("AZ301",), check_print_tuples, True),
     (("AZ303",), check_python2_names, True),
 ]
