@@ -77,3 +77,10 @@ def test_fix_positions_after_wide_characters() -> None:
     diagnostics = check_source(source, None, config)
     fixed = apply_fixes(source, [d.fix for d in diagnostics if d.fix])
     assert fixed.splitlines()[1] == "    return dataframe1,  # 😀"
+
+
+def test_standard_library_follows_the_target_python() -> None:
+    assert "AZ501" not in codes("import urllib2\n", dialect="classic", target_python="2.7")
+    assert "AZ501" in codes("import dataclasses\n", dialect="classic", target_python="3.5")
+    assert "AZ501" not in codes("import dataclasses\n", target_python="3.8")
+    assert "AZ501" in codes("import pathlib\n", dialect="classic", target_python="2.7")

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from azml_lsp.checker.context import Context
 from azml_lsp.checker.model import Severity
+from azml_lsp.checker.python_versions import PYTHON2_MODULES, PYTHON3_STDLIB_SINCE
 from azml_lsp.checker.registry import Rule, register
 from azml_lsp.contract import BUNDLE_DIR_NAME
 
@@ -43,13 +44,6 @@ BAD_BUNDLE = register(Rule(
     "Pass an existing zip or folder; rebuild the zip with `azml bundle`.",
 ))  # fmt: skip
 
-PYTHON2_MODULES = {
-    "urllib2": "urllib.request", "urlparse": "urllib.parse", "cPickle": "pickle",
-    "StringIO": "io", "cStringIO": "io", "ConfigParser": "configparser", "Queue": "queue",
-    "httplib": "http.client", "HTMLParser": "html.parser", "Tkinter": "tkinter",
-    "SocketServer": "socketserver", "__builtin__": "builtins", "commands": "subprocess",
-    "urllib2_kerberos": None,
-}  # fmt: skip
 _EXTENSIONS = (".py", ".pyc", ".pyd", ".so")
 
 
@@ -122,11 +116,22 @@ def check_imports(ctx: Context) -> None:
             )
     guarded = _guarded_lines(ctx)
     imported: dict[str, ast.AST] = {}
+    target = ctx.config.version
     for node, name in _imported_names(ctx):
         imported.setdefault(name, node)
-        if node.lineno in guarded or name in top or installed(name):
+        if node.lineno in guarded or name in top:
             continue
-        ctx.report(UNRESOLVED.code, node, _unresolved_message(ctx, name, nested.get(name)))
+        since = PYTHON3_STDLIB_SINCE.get(name)
+        if since is not None and target < since:
+            ctx.report(
+                UNRESOLVED.code,
+                node,
+                f"`{name}` is in the standard library only from Python {since[0]}.{since[1]}; "
+                f"the target is {ctx.config.python}: ship a backport in the Script Bundle or "
+                "avoid it",
+            )
+        elif not (installed(name) or (target[0] == 2 and name in PYTHON2_MODULES)):
+            ctx.report(UNRESOLVED.code, node, _unresolved_message(ctx, name, nested.get(name)))
     for name in sorted(top):
         if installed(name):
             where = imported.get(name)
