@@ -172,11 +172,27 @@ def read_delimited(
     reporter.finish()
     if encoding == "utf-8":
         _check_utf8(path, compression, delimiter, table)
+    if _ends_in_open_quote(table):
+        bad = diagnose.first_bad_record(path, compression, encoding, delimiter)
+        if bad is not None:
+            raise _delimited_error(path, compression, encoding, delimiter, None)
     return table
 
 
+def _ends_in_open_quote(table: pa.Table) -> bool:
+    """pyarrow reads a quote left open to the end of the file as one last, multi-line value."""
+    if table.num_rows == 0:
+        return False
+    last = table.slice(table.num_rows - 1)
+    for column in last.itercolumns():
+        value = column[0].as_py() if pa.types.is_string(column.type) else None
+        if isinstance(value, str) and ("\n" in value or "\r" in value):
+            return True
+    return False
+
+
 def _delimited_error(
-    path: str, compression: str | None, encoding: str, delimiter: str, exc: Exception
+    path: str, compression: str | None, encoding: str, delimiter: str, exc: Exception | None
 ) -> InputError:
     bad = diagnose.first_bad_record(path, compression, encoding, delimiter)
     if bad is None:
@@ -358,10 +374,13 @@ def records_to_frame(path: str, records: list[Any]) -> pd.DataFrame:
 
 def _checked_frame(path: str, frame: pd.DataFrame) -> pd.DataFrame:
     frame.columns = _column_names(path, [str(c) for c in frame.columns], None)
-    for name in frame.select_dtypes(include=object).columns:
-        if any(isinstance(v, dict | list) for v in frame[name]):
+    for name, dtype in frame.dtypes.items():
+        if dtype == np.dtype(object) and any(isinstance(v, dict | list) for v in frame[name]):
             raise InputError(
-                path, f"column {name!r} holds nested objects or lists", NESTED_HINT, column=name
+                path,
+                f"column {name!r} holds nested objects or lists",
+                NESTED_HINT,
+                column=str(name),
             )
     return frame
 
