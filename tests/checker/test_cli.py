@@ -82,6 +82,11 @@ def test_fix_rewrites_the_file(tmp_path: Path) -> None:
     assert "return (dataframe1, dataframe2)" in fixed
     assert "applied" in result.stderr
     assert result.returncode == 0, result.stdout
+    helper = tmp_path / "helper.py"
+    helper.write_text("def main(df):\n    return df,\n")
+    unsafe_only = azml("check", "helper.py", "--fix", cwd=tmp_path)
+    assert unsafe_only.returncode == 1 and "AZ001" in unsafe_only.stdout
+    assert helper.read_text() == "def main(df):\n    return df,\n"
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -19,7 +19,9 @@ UNRESOLVED = register(Rule(
     "AZ501", "unresolved-import", Severity.ERROR,
     "Reports imports that neither this Python environment nor the Script Bundle (`--bundle`, "
     "`bundle=` in the settings) can resolve. Imports guarded by `try: ... except ImportError` "
-    "are skipped.",
+    "are skipped. The standard library follows the target Python: Python 2 modules resolve "
+    "under 2.7, and modules added in Python 3 (`pathlib`, `dataclasses` ...) do not resolve "
+    "under older targets.",
     "The import fails at load time with ModuleNotFoundError (error 0085). Code the script "
     "needs beyond the runtime's packages must come in the Script Bundle zip.",
     "import mylib  # neither installed nor in the bundle\n\ndef azureml_main(dataframe1=None):\n"
