@@ -45,8 +45,10 @@ def _name_problem(name: str, segments: list[str], max_length: int) -> str | None
         return "the name has a control character; rename the file"
     if "\\" in name:
         return (
-            "the name has a backslash; zip names separate folders with '/' "
-            "(rebuild the zip with `azml bundle DIR -o bundle.zip`)"
+            "the name has a backslash: on Linux it is part of a file name, not a folder "
+            "separator, so the file would not land where the code expects it; zip names "
+            "separate folders with '/' (older PowerShell Compress-Archive writes '\\'): "
+            "rebuild the zip with `azml bundle DIR -o bundle.zip`"
         )
     if name.startswith("/"):
         return "absolute path; entries must be relative to the bundle root"
