@@ -26,7 +26,6 @@ import dataclasses
 import json
 import os
 import re
-import shlex
 import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -40,6 +39,7 @@ HEADER_LINES = 20
 _HEADER = re.compile(r"^\s*#\s*azml:(.*)$")
 _TARGET = re.compile(r"^\d+\.\d+$")
 _SUPPRESSION = re.compile(r"^(ignore|noqa)(\[.*\])?$", re.IGNORECASE)
+_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")
 _TABLE_HEADER = re.compile(r"^\s*\[\[?[^\[\]]+\]\]?\s*(#.*)?$")
 
 GENERAL_KEYS = ("dialect", "target-python", "select", "ignore", "timeout", "python", "sandbox")
@@ -216,12 +216,11 @@ def _header_values(source: str, script: Path) -> Iterator[tuple[int, dict[str, A
         if match is None:
             continue
         where = f"{script}:{number}"
-        try:
-            tokens = shlex.split(match.group(1))
-        except ValueError as exc:
-            raise SettingsError(f"{where}: cannot read the '# azml:' header: {exc}") from None
+        text = match.group(1)
+        if text.count('"') % 2 or text.count("'") % 2:
+            raise SettingsError(f"{where}: unbalanced quotes in the '# azml:' header")
         values: dict[str, Any] = {}
-        for token in tokens:
+        for token in _TOKEN.findall(text):
             if "=" not in token:
                 if _SUPPRESSION.match(token):
                     continue
@@ -230,6 +229,8 @@ def _header_values(source: str, script: Path) -> Iterator[tuple[int, dict[str, A
                     f"known keys: {', '.join(SCRIPT_KEYS)}"
                 )
             key, _, value = token.partition("=")
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
             if key not in SCRIPT_KEYS:
                 raise SettingsError(
                     f"{where}: unknown key {key!r} in the '# azml:' header; "

@@ -84,3 +84,11 @@ def test_standard_library_follows_the_target_python() -> None:
     assert "AZ501" in codes("import dataclasses\n", dialect="classic", target_python="3.5")
     assert "AZ501" not in codes("import dataclasses\n", target_python="3.8")
     assert "AZ501" in codes("import pathlib\n", dialect="classic", target_python="2.7")
+
+
+def test_crlf_line_endings_are_kept_by_fixes() -> None:
+    source = "def azureml_main(dataframe1=None, dataframe2=None):\r\n    return dataframe1\r\n"
+    config = CheckConfig(dialect="classic", use_jedi=False)
+    fixed, applied = fix_source(source, None, config)
+    assert applied == 1
+    assert fixed == source.replace("dataframe1\r\n", "dataframe1,\r\n")

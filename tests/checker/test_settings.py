@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from azml_lsp.checker import CheckConfig
+from azml_lsp.checker import CheckConfig, check_source
 from azml_lsp.contract import Dialect
 from azml_lsp.settings import SettingsError, load_settings, save_script_inputs
 
@@ -96,3 +96,19 @@ def test_save_inputs_creates_pyproject_beside_script(tmp_path: Path) -> None:
     written = save_script_inputs(script, bundle=tmp_path / "lib")
     assert written == tmp_path / "pyproject.toml"
     assert load_settings(script).bundle == str((tmp_path / "lib").resolve())
+
+
+def test_header_values_keep_backslashes_and_quotes(tmp_path: Path) -> None:
+    script = project(
+        tmp_path, "[tool.azml]\n", '# azml: dataset1="my data/a b.csv" dataset2=sub\\x.csv\n'
+    )
+    settings = load_settings(script)
+    assert settings.dataset1 == str((script.parent / "my data" / "a b.csv").resolve())
+    assert settings.dataset2 is not None and settings.dataset2.endswith("sub\\x.csv")
+
+
+def test_header_ignore_applies_to_the_file(tmp_path: Path) -> None:
+    source = "# azml: ignore=AZ5,AZ105\nimport no_such_module_azml\ndef azureml_main(df):\n    return df,\n"
+    script = project(tmp_path, "[tool.azml]\n", source)
+    config = CheckConfig.for_file(script, source, use_jedi=False)
+    assert check_source(source, str(script), config) == []
