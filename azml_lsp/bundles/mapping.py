@@ -50,15 +50,29 @@ class BundlePathHook:
         )
 
     def claims(self, path: str) -> bool:
-        real = os.path.realpath(path or os.getcwd())
-        inside = real == self.root or real.startswith(self.root + os.sep)
-        return inside and os.path.isdir(real)
+        return _inside(path, self.root) and os.path.isdir(path or os.getcwd())
 
 
 def install_source_mapping(extracted: ExtractedBundle) -> None:
-    """Make modules imported from ``extracted.root`` report their original file names."""
+    """Make modules imported from ``extracted.root`` report their original file names.
+
+    Hooks of bundles whose folder is gone, or of an earlier extraction into the same folder,
+    are removed, so a long-lived process that runs many bundles keeps one hook per live bundle.
+    """
+    root = os.path.realpath(extracted.root)
     names = {os.path.realpath(k): v for k, v in extracted.sources.items()}
-    hook = BundlePathHook(os.path.realpath(extracted.root), names)
-    sys.path_hooks.insert(0, hook)
-    for cached in [p for p in sys.path_importer_cache if hook.claims(p)]:
+    stale = [h for h in sys.path_hooks if isinstance(h, BundlePathHook) and _stale(h, root)]
+    sys.path_hooks[:] = [h for h in sys.path_hooks if h not in stale]
+    sys.path_hooks.insert(0, BundlePathHook(root, names))
+    roots = [root, *(h.root for h in stale)]
+    for cached in [p for p in sys.path_importer_cache if any(_inside(p, r) for r in roots)]:
         del sys.path_importer_cache[cached]
+
+
+def _stale(hook: BundlePathHook, new_root: str) -> bool:
+    return hook.root == new_root or not os.path.isdir(hook.root)
+
+
+def _inside(path: str, root: str) -> bool:
+    real = os.path.realpath(path or os.getcwd())
+    return real == root or real.startswith(root + os.sep)

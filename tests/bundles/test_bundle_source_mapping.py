@@ -148,3 +148,54 @@ def test_other_imports_are_untouched(folder: Path, tmp_path: Path) -> None:
     email_code = str(result["email_code"])
     assert email_code.endswith("email/mime/text.py")
     assert "Script Bundle" not in email_code
+
+
+SEQUENCE = textwrap.dedent(
+    """
+    import json, shutil, sys, traceback
+    from pathlib import Path
+    from azml_lsp.bundles import extract_bundle, install_source_mapping
+    from azml_lsp.bundles.mapping import BundlePathHook
+
+    sources, work = [Path(p) for p in sys.argv[1:-1]], Path(sys.argv[-1])
+    report = []
+    for number, source in enumerate(sources):
+        run_dir = work / f"run{number % 2}"
+        extracted = extract_bundle(source, run_dir / "Script Bundle")
+        install_source_mapping(extracted)
+        sys.path.append(str(extracted.root))
+        import step
+        try:
+            step.fail()
+        except RuntimeError as exc:
+            origin = traceback.extract_tb(exc.__traceback__)[-1].filename
+        hooks = sum(isinstance(h, BundlePathHook) for h in sys.path_hooks)
+        report.append([step.NAME, origin, hooks])
+        sys.path.remove(str(extracted.root))
+        del sys.modules["step"]
+        shutil.rmtree(run_dir)
+    print(json.dumps(report))
+    """
+)
+
+
+def test_many_bundles_in_one_process_keep_one_hook_each(tmp_path: Path) -> None:
+    sources = []
+    for number in range(4):
+        folder = tmp_path / f"bundle{number}"
+        folder.mkdir()
+        (folder / "step.py").write_text(
+            f"NAME = 'bundle{number}'\ndef fail():\n    raise RuntimeError(NAME)\n"
+        )
+        sources.append(folder)
+    done = subprocess.run(
+        [sys.executable, "-c", SEQUENCE, *map(str, sources), str(tmp_path / "work")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        [f"bundle{n}", str(sources[n] / "step.py"), 1] for n in range(4)
+    ]
