@@ -6,16 +6,18 @@ runs ``azml check`` and ``azml run --json`` in child processes, writes the outpu
 ``<out>/<name>/`` (default ``azml-out/<name>/``), prints a table, and exits 1 if any example
 failed.
 
-    python examples/run_all.py [--out azml-out] [--root examples] [NAME ...]
+    python examples/run_all.py [--out azml-out] [--root examples] [--jobs N] [NAME ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,14 +37,18 @@ class Outcome:
 
     name: str
     check: str = NOT_AVAILABLE
-    """``"clean"``, ``"<n> errors"``, or n/a when this installation has no ``azml check``."""
+    """``clean``, counts such as ``1 warning``, or n/a when this installation has no check."""
     check_ok: bool = True
     run_ok: bool = False
     rows: list[int] = field(default_factory=list)
     columns: list[int] = field(default_factory=list)
     images: int = 0
     seconds: float = 0.0
+    """Wall time of ``azml run``."""
     problems: list[str] = field(default_factory=list)
+    """Why the example failed."""
+    notes: list[str] = field(default_factory=list)
+    """Warnings that do not fail it."""
 
     @property
     def ok(self) -> bool:
@@ -76,6 +82,10 @@ def azml(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def check_example(script: Path, outcome: Outcome) -> None:
     """Record what ``azml check`` says of the script (errors fail the example)."""
     done = azml("check", "--format", "json", str(script))
@@ -88,11 +98,14 @@ def check_example(script: Path, outcome: Outcome) -> None:
         outcome.problems.append(f"azml check exited {done.returncode}: {done.stderr.strip()}")
         return
     errors = [d for d in diagnostics if d.get("severity") == "error"]
+    others = [d for d in diagnostics if d.get("severity") != "error"]
     outcome.check_ok = done.returncode == 0 and not errors
-    outcome.check = f"{len(errors)} errors, {len(diagnostics)} in all" if diagnostics else "clean"
-    outcome.problems.extend(
-        f"{d.get('path')}:{d.get('line')}: {d.get('code')} {d.get('message')}" for d in errors
-    )
+    counts = [counted(len(errors), "error")] if errors else []
+    counts += [counted(len(others), "warning")] if others else []
+    outcome.check = ", ".join(counts) or "clean"
+    for diagnostic in diagnostics:
+        line = "{path}:{line}: {code} {message}".format_map(diagnostic)
+        (outcome.problems if diagnostic in errors else outcome.notes).append(line)
 
 
 def run_example(script: Path, out_dir: Path, outcome: Outcome) -> None:
@@ -109,29 +122,34 @@ def run_example(script: Path, out_dir: Path, outcome: Outcome) -> None:
     outcome.rows = [output["rows"] for output in result.get("outputs", [])]
     outcome.columns = [len(output["columns"]) for output in result.get("outputs", [])]
     outcome.images = len(result.get("images", []))
+    outcome.notes.extend(result.get("warnings", []))
     error = result.get("error")
     if error:
         outcome.problems.append(str(error.get("message", error)))
 
 
-def run_all(scripts: list[Path], out_root: Path) -> list[Outcome]:
-    """Check and run each script; outputs under ``out_root/<name>/``."""
-    outcomes = []
-    for script in scripts:
-        outcome = Outcome(name=script.parent.name)
-        check_example(script, outcome)
-        run_example(script, out_root / outcome.name, outcome)
-        outcomes.append(outcome)
-    return outcomes
+def check_and_run(script: Path, out_root: Path) -> Outcome:
+    """Check and run one example; its outputs go to ``out_root/<name>/``."""
+    outcome = Outcome(name=script.parent.name)
+    check_example(script, outcome)
+    run_example(script, out_root / outcome.name, outcome)
+    return outcome
+
+
+def run_all(scripts: list[Path], out_root: Path, jobs: int = 1) -> list[Outcome]:
+    """Check and run each script, ``jobs`` examples at a time; results in the scripts' order."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(lambda script: check_and_run(script, out_root), scripts))
 
 
 def summary_table(outcomes: list[Outcome]) -> Table:
     """One row per example; a table per output port is shown as ``rows1 / rows2``."""
     table = Table(title="azml examples")
-    for header in ("example", "ok", "check"):
-        table.add_column(header)
+    table.add_column("example", no_wrap=True)
+    table.add_column("ok")
+    table.add_column("check", no_wrap=True)
     for header in ("rows", "columns", "images", "seconds"):
-        table.add_column(header, justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
     for outcome in outcomes:
         table.add_row(
             outcome.name,
@@ -151,15 +169,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="examples to run (default: all)")
     parser.add_argument("--out", type=Path, default=Path("azml-out"), help="output folder root")
     parser.add_argument("--root", type=Path, default=EXAMPLES_DIR, help="folder of the examples")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="examples at a time (default: cores)"
+    )
     args = parser.parse_args(argv)
-    outcomes = run_all(example_scripts(args.names, args.root.resolve()), args.out)
+    started = time.perf_counter()
+    outcomes = run_all(example_scripts(args.names, args.root.resolve()), args.out, args.jobs)
     console = Console()
     console.print(summary_table(outcomes))
     for outcome in outcomes:
         for problem in outcome.problems:
-            console.print(f"[bold]{outcome.name}[/]: {escape(problem)}", highlight=False)
-    console.print(f"outputs in {args.out.resolve()}")
-    return 0 if all(outcome.ok for outcome in outcomes) else 1
+            console.print(f"[bold red]{outcome.name}[/]: {escape(problem)}", highlight=False)
+        for note in outcome.notes:
+            console.print(f"[yellow]{outcome.name}[/]: {escape(note)}", highlight=False)
+    failed = [outcome.name for outcome in outcomes if not outcome.ok]
+    verdict = f"failed: {', '.join(failed)}" if failed else f"all {len(outcomes)} passed"
+    elapsed = time.perf_counter() - started
+    console.print(f"{verdict} in {elapsed:.1f} s; outputs in {args.out.resolve()}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -18,18 +18,18 @@ OUTPUT = Path(__file__).with_name("measurements.csv")
 
 
 def make_measurements(rows: int = ROWS, seed: int = SEED) -> pd.DataFrame:
-    """Four correlated measurements of ``rows`` plants, rounded to one decimal."""
+    """Four correlated, positive measurements of ``rows`` plants, rounded to one decimal."""
     rng = np.random.default_rng(seed)
-    size = rng.normal(1.0, 0.25, rows)
+    size = rng.normal(0.0, 1.0, rows)
     frame = pd.DataFrame(
         {
-            "sepal_length": 5.8 + 0.8 * size + rng.normal(0, 0.3, rows),
-            "sepal_width": 3.1 - 0.2 * size + rng.normal(0, 0.3, rows),
-            "petal_length": 3.7 + 1.7 * size + rng.normal(0, 0.4, rows),
-            "petal_width": 1.2 + 0.7 * size + rng.normal(0, 0.2, rows),
+            "sepal_length": 5.8 + 0.6 * size + rng.normal(0, 0.25, rows),
+            "sepal_width": 3.1 - 0.15 * size + rng.normal(0, 0.3, rows),
+            "petal_length": 3.8 + 1.4 * size + rng.normal(0, 0.3, rows),
+            "petal_width": 1.2 + 0.6 * size + rng.normal(0, 0.15, rows),
         }
     )
-    return frame.round(1)
+    return frame.clip(lower=0.1).round(1)
 
 
 def main(argv: list[str]) -> None:

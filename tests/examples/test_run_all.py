@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import run_all
 
 RUN_ALL = run_all.EXAMPLES_DIR / "run_all.py"
@@ -24,6 +25,7 @@ def run_main_job(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_runs_every_example_into_azml_out(tmp_path: Path) -> None:
     done = run_main_job(cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -34,6 +36,7 @@ def test_runs_every_example_into_azml_out(tmp_path: Path) -> None:
         assert (tmp_path / "azml-out" / name / "index.html").is_file()
     assert (tmp_path / "azml-out" / "join_two_inputs" / "result_dataset2.csv").is_file()
     assert list((tmp_path / "azml-out" / "scatter_matrix" / "python_device").glob("*.png"))
+    assert f"all {len(run_all.example_scripts())} passed" in done.stdout
 
 
 def test_an_unknown_example_name_is_refused_with_the_choices(tmp_path: Path) -> None:
