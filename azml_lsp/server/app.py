@@ -8,8 +8,9 @@ import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from jedi.api.classes import Completion
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
@@ -32,6 +33,9 @@ from azml_lsp.server.runs import (
 )
 from azml_lsp.server.script_context import ScriptContext, path_of, script_context
 
+if TYPE_CHECKING:
+    from azml_lsp.runtime.worker import WarmWorker
+
 T = TypeVar("T")
 FAST_CHECK_BUDGET_S = 0.08
 """How long the full check may take before the syntax-only findings are published first."""
@@ -49,7 +53,7 @@ class AzmlLanguageServer(LanguageServer):
         self.run_failures: dict[str, types.Diagnostic] = {}
         self._pending_checks: dict[str, asyncio.Task[None]] = {}
         self._cancels: dict[Any, threading.Event] = {}
-        self._worker: Any = None
+        self._worker: WarmWorker | None = None
         self._worker_lock = threading.Lock()
 
     # documents and contexts -------------------------------------------------
@@ -123,17 +127,9 @@ class AzmlLanguageServer(LanguageServer):
         self, source: str, context: ScriptContext, use_jedi: bool
     ) -> asyncio.Future[list[Any]]:
         loop = asyncio.get_running_loop()
-        work = loop.run_in_executor(self.thread_pool, diagnostics.check, source, context, use_jedi)
-
-        def failed_to_empty(future: asyncio.Future[list[Any]]) -> list[Any]:
-            if future.cancelled() or future.exception() is None:
-                return future.result() if not future.cancelled() else []
-            logger.error("checker failed on %s", context.path, exc_info=future.exception())
-            return []
-
-        result: asyncio.Future[list[Any]] = loop.create_future()
-        work.add_done_callback(lambda f: result.done() or result.set_result(failed_to_empty(f)))
-        return result
+        return loop.run_in_executor(
+            self.thread_pool, diagnostics.check_or_nothing, source, context, use_jedi
+        )
 
     def _publish_if_current(
         self, uri: str, version: int | None, context: ScriptContext, findings: list[Any]
@@ -176,13 +172,14 @@ class AzmlLanguageServer(LanguageServer):
 
     # runs -----------------------------------------------------------------------
 
-    def worker(self) -> Any:
-        """The warm run worker (started on first use, or in the background after initialize)."""
+    def worker(self) -> WarmWorker:
+        """The warm run worker: started by the first Run (or after initialize with
+        ``prestartWorker``), so memory goes to it only once the user runs scripts."""
         with self._worker_lock:
             if self._worker is None or self._worker.python != (
                 self.config.python or self._worker.python
             ):
-                from azml_lsp.runtime import WarmWorker
+                from azml_lsp.runtime.worker import WarmWorker
 
                 if self._worker is not None:
                     self._worker.close()
@@ -241,7 +238,7 @@ class AzmlLanguageServer(LanguageServer):
             parsed, context, self.config, script, root, DebugOptions() if debug else None
         )
         cancel = threading.Event()
-        keys = [self.protocol.msg_id]
+        keys: list[Any] = [self.protocol.msg_id]
         token = await self.start_progress(f"azml: {'debug' if debug else 'run'} {Path(path).name}")
         if token is not None:
             keys.append(("token", token))
@@ -343,9 +340,10 @@ def initialize(ls: AzmlLanguageServer, params: types.InitializeParams) -> None:
 @server.feature(types.INITIALIZED)
 async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -> None:
     ls._loop = asyncio.get_running_loop()
-    ls.jedi.start_warm_up(ls.workspace.root_path or str(Path.cwd()))
-    ls.thread_pool.submit(diagnostics.warm_up, WARM_UP_SOURCE)
-    threading.Thread(target=ls.worker, name="azml-worker-start", daemon=True).start()
+    root = ls.workspace.root_path or str(Path.cwd())
+    ls.jedi.start_warm_up(root, then=lambda: diagnostics.warm_up(WARM_UP_SOURCE))
+    if ls.config.prestart_worker:
+        threading.Thread(target=ls.worker, name="azml-worker-start", daemon=True).start()
 
 
 @server.feature(types.SHUTDOWN)
@@ -401,7 +399,10 @@ async def completion(
     ls: AzmlLanguageServer, params: types.CompletionParams
 ) -> types.CompletionList:
     view = ls.view_of(_uri(params))
-    found = await ls.jedi_call([], jedi_features.completions, view, params.position)
+    nothing: list[Completion] = []
+    found = await ls.jedi_call(
+        nothing, jedi_features.completions, view, params.position, ls.jedi.frame_members
+    )
     generation = ls.jedi.remember_completions(found)
     items = [jedi_features.completion_item(c, i, f"{generation}:{i}") for i, c in enumerate(found)]
     return types.CompletionList(is_incomplete=False, items=items)

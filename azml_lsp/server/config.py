@@ -3,7 +3,7 @@
 Both may give the values directly or under an ``azml`` section::
 
     {"azml": {"dialect": "classic", "targetPython": "3.5", "python": "/usr/bin/python3",
-              "timeout": 120}}
+              "timeout": 120, "diagnosticsDelay": 0.03, "prestartWorker": false}}
 
 Per-script inputs (datasets, bundle) are not here: they come from the script's header comment and
 ``pyproject.toml`` (``azml_lsp.settings``); the arguments of a command win over both.
@@ -25,6 +25,7 @@ _KEYS = {
     "python": "python",
     "timeout": "timeout",
     "diagnosticsDelay": "diagnostics_delay",
+    "prestartWorker": "prestart_worker",
 }
 
 
@@ -42,6 +43,8 @@ class ServerConfig:
     timeout: float | None = None
     diagnostics_delay: float = 0.03
     """Seconds to wait after a change before checking, so fast typing checks once."""
+    prestart_worker: bool = False
+    """Start the warm run worker right after initialize instead of at the first Run."""
 
     def updated(self, options: Any) -> ServerConfig:
         """A copy with the values of ``options`` (a dict, optionally under ``azml``)."""
@@ -71,6 +74,10 @@ def _validated(name: str, key: str, value: Any) -> Any:
                 f"setting '{SECTION}.{key}': expected seconds (a number >= 0), got {value!r}"
             )
         return float(value)
+    if name == "prestart_worker":
+        if not isinstance(value, bool):
+            raise ConfigError(f"setting '{SECTION}.{key}': expected true or false, got {value!r}")
+        return value
     if not isinstance(value, str):
         raise ConfigError(f"setting '{SECTION}.{key}': expected a string, got {value!r}")
     return value

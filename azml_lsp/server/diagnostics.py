@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from azml_lsp.server.script_context import ScriptContext
 if TYPE_CHECKING:
     from azml_lsp.checker import Diagnostic as CheckerDiagnostic
 
+logger = logging.getLogger(__name__)
 SOURCE = "azml"
 RUN_SOURCE = "azml run"
 _SEVERITY = {
@@ -48,6 +50,17 @@ def check(source: str, context: ScriptContext, use_jedi: bool = True) -> list[Ch
         use_jedi=use_jedi,
     )
     return list(check_source(source, path=context.path, config=config))
+
+
+def check_or_nothing(
+    source: str, context: ScriptContext, use_jedi: bool
+) -> list[CheckerDiagnostic]:
+    """:func:`check`, with a failure of the checker logged and no findings."""
+    try:
+        return check(source, context, use_jedi)
+    except Exception:
+        logger.exception("the checker failed on %s", context.path)
+        return []
 
 
 def warm_up(source: str) -> None:

@@ -6,6 +6,7 @@ types in the editor's positions. They are blocking: the server runs them off its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +16,12 @@ from jedi.api.classes import BaseName, Completion, Name, Signature
 from lsprotocol import types
 
 from azml_lsp.contract import Dialect, port_of_parameter
-from azml_lsp.server.jedi_source import PANDAS_ALIAS, VirtualSource, virtual_source
+from azml_lsp.server.jedi_source import (
+    PANDAS_ALIAS,
+    VirtualSource,
+    frame_attribute_prefix,
+    virtual_source,
+)
 from azml_lsp.server.positions import PositionMapper, split_lines
 
 _ENVIRONMENT = jedi.InterpreterEnvironment()
@@ -114,10 +120,29 @@ def _visible(name: BaseName) -> bool:
     return name.name != PANDAS_ALIAS
 
 
-def completions(view: ScriptView, position: types.Position) -> list[Completion]:
-    """jedi's completions at a position, the virtual copy's private names left out."""
+def completions(
+    view: ScriptView,
+    position: types.Position,
+    frame_members: Callable[[], list[Completion]] | None = None,
+) -> list[Completion]:
+    """jedi's completions at a position, the virtual copy's private names left out.
+
+    After ``<frame parameter>.`` the members of DataFrame are known by contract: they come from
+    ``frame_members`` (computed once) instead of a fresh inference.
+    """
+    if frame_members is not None:
+        line, column = view.mapper.to_code_points(position)
+        prefix = frame_attribute_prefix(view.virtual, line + 1, column)
+        if prefix is not None:
+            return matching(frame_members(), prefix)
     line, column = view.jedi_position(position)
     return [c for c in view.script.complete(line, column) if _visible(c)]
+
+
+def matching(completions: list[Completion], prefix: str) -> list[Completion]:
+    """The completions a typed prefix keeps, as jedi filters them (case-insensitive start)."""
+    wanted = prefix.lower()
+    return [c for c in completions if c.name.lower().startswith(wanted)]
 
 
 def completion_item(completion: Completion, index: int, data: object) -> types.CompletionItem:

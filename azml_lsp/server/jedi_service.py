@@ -51,23 +51,28 @@ class JediService:
         self._lock = threading.Lock()
         self._completions: dict[str, Completion] = {}
         self._generation = 0
+        self._frame_members: list[Completion] | None = None
+        self._frame_lock = threading.Lock()
+        self._root = "."
 
     @property
     def warm_up_seconds(self) -> float | None:
         """How long the warm-up took, None while it runs."""
         return self._warm_up_s
 
-    def start_warm_up(self, root: str) -> None:
+    def start_warm_up(self, root: str, then: Callable[[], None] | None = None) -> None:
+        """Warm jedi up in a background thread, then call ``then`` there (more warming up)."""
+        self._root = root
         threading.Thread(
-            target=self._warm_up, args=(root,), name="azml-jedi-warm-up", daemon=True
+            target=self._warm_up, args=(root, then), name="azml-jedi-warm-up", daemon=True
         ).start()
 
-    def _warm_up(self, root: str) -> None:
+    def _warm_up(self, root: str, then: Callable[[], None] | None) -> None:
         started = time.perf_counter()
         try:
+            self.frame_members()
             view = ScriptView(WARM_UP_SOURCE, None, project_for(root, None), DEFAULT_DIALECT)
             line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
-            jedi_features.completions(view, types.Position(line, len("    dataframe1.")))
             jedi_features.signature_help(
                 view, types.Position(line + 1, len("    dataframe1.merge("))
             )
@@ -80,6 +85,23 @@ class JediService:
             self._warm_up_s = time.perf_counter() - started
             self._warm.set()
             logger.info("jedi warm-up took %.2f s", self._warm_up_s)
+        if then is not None:
+            try:
+                then()
+            except Exception:
+                logger.exception("warm-up failed")
+
+    def frame_members(self) -> list[Completion]:
+        """The members of DataFrame, inferred once: what ``dataframe1.`` completes to."""
+        with self._frame_lock:
+            if self._frame_members is None:
+                view = ScriptView(
+                    WARM_UP_SOURCE, None, project_for(self._root, None), DEFAULT_DIALECT
+                )
+                line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
+                position = types.Position(line, len("    dataframe1."))
+                self._frame_members = jedi_features.completions(view, position)
+            return self._frame_members
 
     def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
         self._warm.wait(_WARM_UP_TIMEOUT_S)

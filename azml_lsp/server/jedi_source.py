@@ -9,6 +9,7 @@ mapped both ways.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import parso
@@ -70,6 +71,8 @@ class VirtualSource:
     text: str
     entry: EntryPoint | None
     insertions: tuple[Insertion, ...] = field(default=())
+    module: tree.Module | None = field(default=None, compare=False, repr=False)
+    """parso's tree of the real script."""
 
     def to_virtual(self, line: int, column: int) -> tuple[int, int]:
         """A real (1-based line, code-point column) in the virtual text."""
@@ -115,15 +118,15 @@ def find_entry_point(module: tree.Module) -> EntryPoint | None:
 
 
 def _unannotated_ends(module: tree.Module, entry: EntryPoint) -> list[tuple[int, int]]:
-    ends: list[tuple[int, int]] = []
-    for funcdef in module.iter_funcdefs():
-        if funcdef.name.start_pos != (entry.line, entry.column):
-            continue
-        starts = {(p.line, p.column) for p in entry.parameters}
-        for param in funcdef.get_params():
-            if param.name.start_pos in starts and param.annotation is None:
-                ends.append(param.name.end_pos)
-    return ends
+    funcdef = _entry_funcdef(module, entry)
+    if funcdef is None:
+        return []
+    starts = {(p.line, p.column) for p in entry.parameters}
+    return [
+        p.name.end_pos
+        for p in funcdef.get_params()
+        if p.name.start_pos in starts and p.annotation is None
+    ]
 
 
 def virtual_source(source: str) -> VirtualSource:
@@ -131,7 +134,7 @@ def virtual_source(source: str) -> VirtualSource:
     module = _GRAMMAR.parse(source, error_recovery=True)
     entry = find_entry_point(module)
     if entry is None:
-        return VirtualSource(source, source, None)
+        return VirtualSource(source, source, None, (), module)
     insertions = [Insertion(1, 0, _IMPORT_PREFIX, True)]
     insertions += [
         Insertion(line, col, _ANNOTATION, False) for line, col in _unannotated_ends(module, entry)
@@ -142,4 +145,70 @@ def virtual_source(source: str) -> VirtualSource:
         lines[insertion.line - 1] = (
             text[: insertion.column] + insertion.text + text[insertion.column :]
         )
-    return VirtualSource(source, "".join(lines), entry, tuple(insertions))
+    return VirtualSource(source, "".join(lines), entry, tuple(insertions), module)
+
+
+def _rebinding_patterns(name: str) -> list[re.Pattern[str]]:
+    """Patterns of every way a name might be bound again (false alarms only cost speed)."""
+    word = rf"(?<![\w.]){re.escape(name)}\b"
+    target = r"[\w.\[\]'\"*]+"
+    return [
+        re.compile(rf"{word}\s*(?:=(?!=)|:=|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)"),
+        re.compile(rf"^\s*(?:{target}\s*,\s*)*\(?{word}\s*(?:,\s*{target}\s*)*\)?\s*=(?!=)", re.M),
+        re.compile(rf"^\s*(?:{target}\s*,\s*)+\(?{word}", re.M),
+        re.compile(rf"\bfor\s+[^\n:]*?{word}[^\n:]*?\bin\b"),
+        re.compile(rf"\bas\s+{word}|\b(?:def|class)\s+{word}|\bimport\b[^\n]*{word}"),
+        re.compile(rf"\blambda\b[^:\n]*{word}|\bdef\s+\w+\s*\([^)]*{word}"),
+        re.compile(rf"\b(?:global|nonlocal|del)\b[^\n]*{word}"),
+    ]
+
+
+def frame_attribute_prefix(virtual: VirtualSource, line: int, column: int) -> str | None:
+    """The typed prefix when the cursor (real 1-based line, column) follows ``<frame param>.``.
+
+    Only for a parameter the module feeds a DataFrame to, left unannotated, used in
+    ``azureml_main``'s own body, and never rebound there (anything that might rebind it, even
+    in a nested scope, sends the request to jedi's full inference instead).
+    """
+    entry = virtual.entry
+    if entry is None or virtual.module is None:
+        return None
+    annotated = {(i.line, i.column) for i in virtual.insertions if not i.shifts_same_column}
+    params = {p.name for p in entry.parameters if (p.line, p.column + len(p.name)) in annotated}
+    if not params:
+        return None
+    leaf = virtual.module.get_leaf_for_position((line, column), include_prefixes=True)
+    if leaf is None:
+        return None
+    if leaf.type == "name" and leaf.start_pos < (line, column) <= leaf.end_pos:
+        prefix, dot = leaf.value[: column - leaf.start_pos[1]], leaf.get_previous_leaf()
+    elif leaf.type == "operator" and leaf.value == "." and leaf.end_pos == (line, column):
+        prefix, dot = "", leaf
+    else:
+        return None
+    if dot is None or dot.type != "operator" or dot.value != ".":
+        return None
+    name = dot.get_previous_leaf()
+    if (
+        name is None
+        or name.type != "name"
+        or name.value not in params
+        or name.end_pos != dot.start_pos
+    ):
+        return None
+    before = name.get_previous_leaf()
+    if before is not None and before.type == "operator" and before.value == ".":
+        return None
+    funcdef = _entry_funcdef(virtual.module, entry)
+    if funcdef is None or not funcdef.children[-1].start_pos < (line, column) < funcdef.end_pos:
+        return None
+    body = funcdef.children[-1].get_code()
+    if any(p.search(body) for p in _rebinding_patterns(name.value)):
+        return None
+    return prefix
+
+
+def _entry_funcdef(module: tree.Module, entry: EntryPoint) -> tree.Function | None:
+    return next(
+        (f for f in module.iter_funcdefs() if f.name.start_pos == (entry.line, entry.column)), None
+    )
