@@ -10,12 +10,14 @@ from pathlib import Path
 
 from azml_lsp.bundles.folderscan import scan_folder
 from azml_lsp.bundles.limits import BundleLimits
+from azml_lsp.bundles.names import windows_unsafe
 from azml_lsp.bundles.zipscan import open_zip, scan_zip
 
 SOURCE_SUFFIXES = (".py", ".pyc")
 NATIVE_MODULE_SUFFIXES = (".so", ".pyd")
 NATIVE_SUFFIXES = (*NATIVE_MODULE_SUFFIXES, ".dll", ".dylib")
 PACKAGE_MARKERS = ("__init__.py", "__init__.pyc")
+MAX_NAMES_SHOWN = 5
 MACOS_METADATA = "__MACOSX"
 """The folder of resource forks macOS Finder adds beside the zipped folder."""
 
@@ -55,7 +57,8 @@ def list_modules(source: str | Path, limits: BundleLimits | None = None) -> Bund
 
 def classify(entries: Iterable[tuple[str, bool]]) -> BundleModules:
     """BundleModules from safe ``(name, is_dir)`` pairs."""
-    files = sorted(name for name, is_dir in entries if not is_dir)
+    pairs = list(entries)
+    files = sorted(name for name, is_dir in pairs if not is_dir)
     folders = {name.split("/")[0] for name in files if "/" in name} - {MACOS_METADATA}
     result = BundleModules(files=files)
     result.native = [f for f in files if f.endswith(NATIVE_SUFFIXES)]
@@ -77,6 +80,19 @@ def classify(entries: Iterable[tuple[str, bool]]) -> BundleModules:
         result.warnings.append(
             "no importable module at the root of the bundle (no .py file, package or "
             "extension): fine for data files, but `import` finds nothing in it"
+        )
+    unportable = sorted(name for name, _ in pairs if windows_unsafe(name))
+    if unportable:
+        shown = ", ".join(repr(n) for n in unportable[:MAX_NAMES_SHOWN])
+        more = (
+            f" and {len(unportable) - MAX_NAMES_SHOWN} more"
+            if len(unportable) > MAX_NAMES_SHOWN
+            else ""
+        )
+        result.warnings.append(
+            f"{shown}{more}: Windows cannot create these names (reserved device names, a "
+            'trailing dot or space, or one of <>:"|?*), so the bundle fails on the classic '
+            "runtime; rename them"
         )
     return result
 

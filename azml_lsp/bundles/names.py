@@ -23,11 +23,24 @@ from pathlib import Path
 from azml_lsp.bundles.errors import BundleError
 from azml_lsp.bundles.limits import MAX_SEGMENT_BYTES
 
-SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn"})
-SKIPPED_FILES = frozenset({".DS_Store"})
+SKIPPED_DIRS = frozenset(
+    {
+        "__pycache__",
+        ".git",
+        ".hg",
+        ".svn",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".ipynb_checkpoints",
+    }
+)
+SKIPPED_FILES = frozenset({".DS_Store", "Thumbs.db"})
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
+_WINDOWS_FORBIDDEN = frozenset('<>:"|?*')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -99,6 +112,15 @@ class NameSet:
                 "Windows and macOS one overwrites the other; rename one"
             )
         raise BundleError(problem, path=self._path, member=original)
+
+
+def windows_unsafe(name: str) -> bool:
+    """True when a safe name cannot exist on Windows: a reserved device name (``con``,
+    ``aux.py``, ``com1``...), a trailing dot or space, or one of ``<>:"|?*``."""
+    return any(
+        _WINDOWS_RESERVED.match(s) or s.endswith((".", " ")) or not _WINDOWS_FORBIDDEN.isdisjoint(s)
+        for s in name.split("/")
+    )
 
 
 def is_skipped(name: str) -> bool:

@@ -25,6 +25,9 @@ def project(tmp_path: Path) -> Path:
     (root / "pkg" / "stale.pyc").write_bytes(b"\0")
     (root / ".git").mkdir()
     (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / ".pytest_cache" / "v").mkdir(parents=True)
+    (root / ".pytest_cache" / "v" / "lastfailed").write_text("{}")
+    (root / "Thumbs.db").write_bytes(b"\0")
     (root / "empty").mkdir()
     return root
 

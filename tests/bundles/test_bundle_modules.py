@@ -83,3 +83,11 @@ def test_unsafe_names_are_reported_without_extracting(tmp_path: Path) -> None:
     with pytest.raises(BundleError) as caught:
         list_modules(bundle)
     assert caught.value.member == "../evil.py"
+
+
+def test_names_windows_cannot_create_are_warned(tmp_path: Path) -> None:
+    names = ["aux.py", "COM1", "data/report?.csv", "notes./x.txt", "a.py", "b.py", "ab:c.txt"]
+    bundle = write_zip(tmp_path / "b.zip", [(n, "") for n in names])
+    (warning,) = list_modules(bundle).warnings
+    assert warning.startswith("'COM1', 'ab:c.txt', 'aux.py', 'data/report?.csv', 'notes./x.txt':")
+    assert "classic runtime" in warning
