@@ -32,8 +32,13 @@ def bundle(directory: Path, output: Path, exclude: tuple[str, ...], verbose: boo
     """Zip the contents of DIRECTORY into a Script Bundle.
 
     The zip is reproducible (sorted entries, fixed timestamps and permissions), leaves out
-    __pycache__, *.pyc, .git and .DS_Store, and refuses links that leave DIRECTORY. Warnings name
-    native extensions and modules that an installed module of the same name would hide.
+    caches (__pycache__, *.pyc, tool caches), version-control folders and .DS_Store, and refuses
+    links that leave DIRECTORY. Warnings name native extensions, modules that an installed
+    module of the same name would hide, and names Windows cannot create.
+
+    \b
+    Example:
+      azml bundle src -o bundle.zip --exclude '*.csv' --exclude tests
     """
     try:
         report = build_bundle(directory, output, exclude=list(exclude))
