@@ -34,7 +34,7 @@ def lsp(tcp: bool, host: str, port: int, log_file: str | None, verbose: bool) ->
         logging.basicConfig(filename=log_file, level=level)
     else:
         logging.basicConfig(level=logging.WARNING if not verbose else level)
-    from azml_lsp.server.app import server
+    from azml_lsp.server.app import quit_process, server
 
     try:
         if tcp:
@@ -43,3 +43,4 @@ def lsp(tcp: bool, host: str, port: int, log_file: str | None, verbose: bool) ->
             server.start_io()
     finally:
         server.close()
+    quit_process(0)

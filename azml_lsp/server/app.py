@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -349,6 +351,21 @@ async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -
 @server.feature(types.SHUTDOWN)
 def shutdown(ls: AzmlLanguageServer, params: None) -> None:
     ls.close()
+
+
+@server.feature(types.EXIT)
+def exit_now(ls: AzmlLanguageServer, params: None) -> None:
+    """Exit at once: never wait for a jedi inference or a check still running in a thread."""
+    ls.close()
+    quit_process(0 if ls.protocol._shutdown else 1)
+
+
+def quit_process(code: int) -> None:
+    """End the process without joining worker threads (their work is of no use any more)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
