@@ -40,9 +40,10 @@ def print_summary(result: RunResult, console: Console) -> None:
 
 def _print_error(error: RunError, script: str, console: Console) -> None:
     where = f"{script}:{error.line}: " if error.line is not None else ""
-    what = error.exception or f"{error.kind} error"
-    detail = f": {error.detail}" if error.detail else ""
-    console.print(f"[bold red]error:[/] {escape(where + what + detail)}", highlight=False)
+    headline = error.detail or error.message.strip().splitlines()[-1]
+    if error.exception and not headline.startswith(error.exception):
+        headline = f"{error.exception}: {headline}" if error.detail else error.exception
+    console.print(f"[bold red]error:[/] {escape(where + headline)}", highlight=False)
     frames = [f for f in error.frames if f.path]
     if frames:
         console.print("[dim]traceback (most recent call last):[/]")
