@@ -6,6 +6,7 @@ import os
 import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,8 +138,12 @@ def _fix(path: Path, source: str, found: list[Diagnostic], config: CheckConfig) 
     if fixed == source:
         return found
     _atomic_write(path, fixed)
-    click.echo(f"{path}: applied {applied} fix(es)", err=True)
-    return check_source(fixed, str(path), config)
+    remaining = check_source(fixed, str(path), config)
+    left = Counter(d.code for d in remaining)
+    gone = Counter(d.code for d in found) - left
+    codes = ", ".join(f"{code} x{n}" if n > 1 else code for code, n in sorted(gone.items()))
+    click.echo(f"{path}: applied {applied} fix(es), resolving {codes or 'nothing'}", err=True)
+    return remaining
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -80,7 +80,7 @@ def test_fix_rewrites_the_file(tmp_path: Path) -> None:
     fixed = script.read_text()
     assert "print('rows', len(dataframe1))" in fixed
     assert "return (dataframe1, dataframe2)" in fixed
-    assert "applied" in result.stderr
+    assert "applied 2 fix(es), resolving AZ203, AZ302" in result.stderr
     assert result.returncode == 0, result.stdout
     helper = tmp_path / "helper.py"
     helper.write_text("def main(df):\n    return df,\n")

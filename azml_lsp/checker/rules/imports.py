@@ -85,7 +85,7 @@ def bundle_modules(bundle: str, stamp: float) -> tuple[frozenset[str], dict[str,
         module = _module_name(parts[-1]) if len(parts) == 1 else parts[0]
         if len(parts) == 1 and name.endswith("/"):
             module = parts[0]
-        if module:
+        if module and module.isidentifier():
             top.add(module)
         if len(parts) == 2 and _module_name(parts[1]):
             nested.setdefault(_module_name(parts[1]) or "", name)
