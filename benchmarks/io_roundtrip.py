@@ -85,19 +85,22 @@ def work(variant: str, source: str, target: str) -> dict[str, Any]:
     return {"read_s": read - started, "write_s": done - read, "frame_bytes": size}
 
 
-def measure(variant: str, source: str, target: str) -> dict[str, Any]:
-    """Run ``variant`` in a fresh child; add its wall time and peak RSS."""
-    started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, __file__, "--work", variant, source, target],
-        check=True,
-        capture_output=True,
-        text=True,
+def _run_json(*args: str) -> dict[str, Any]:
+    """Run this file with ``args`` in a fresh interpreter and read the JSON it prints."""
+    done = subprocess.run(
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
     )
+    return dict(json.loads(done.stdout))
+
+
+def measure(variant: str, source: str, target: str) -> dict[str, Any]:
+    """Run ``variant`` in a fresh child; add its wall time, CPU time and peak RSS."""
+    started = time.perf_counter()
+    figures = _run_json("--work", variant, source, target)
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
-        **json.loads(child.stdout),
+        **figures,
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_rss_bytes": usage.ru_maxrss * 1024,
@@ -106,13 +109,7 @@ def measure(variant: str, source: str, target: str) -> dict[str, Any]:
 
 def measure_fresh(variant: str, source: str, target: str) -> dict[str, Any]:
     """:func:`measure` from a fresh wrapper, so RUSAGE_CHILDREN holds this child alone."""
-    wrapper = subprocess.run(
-        [sys.executable, __file__, "--measure", variant, source, target],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(wrapper.stdout))
+    return _run_json("--measure", variant, source, target)
 
 
 def summarize(runs: list[dict[str, Any]]) -> dict[str, float]:

@@ -245,18 +245,13 @@ def test_remove_stale_keeps_this_runs_files(tmp_path: Path) -> None:
 
 
 def test_atomic_write_text_replaces_whole_file(tmp_path: Path) -> None:
-    target = tmp_path / "log.txt"
+    target, plain = tmp_path / "log.txt", tmp_path / "plain.txt"
+    plain.write_text("made by open()\n")
     atomic.write_text(target, "first\n")
     atomic.write_text(target, "second\n")
     assert target.read_text() == "second\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["log.txt"]
-    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.txt", "plain.txt"]
+    assert target.stat().st_mode == plain.stat().st_mode
 
 
 def test_atomic_path_removes_temp_on_error(tmp_path: Path) -> None:
