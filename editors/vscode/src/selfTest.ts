@@ -1,0 +1,223 @@
+/**
+ * The editor scenario run from inside VS Code through its API, when $AZML_VSCODE_SELFTEST names
+ * a file: the findings are written there as JSON for the end-to-end test to check.
+ */
+import { writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { DebugAddress, RunResult } from './model';
+
+const SCRIPT = 'score.py';
+const RULE_CODE = /^AZ\d+$/;
+
+interface DiagnosticFinding {
+  code: string | null;
+  message: string;
+  line: number;
+}
+
+type Findings = Record<string, unknown> & { log: string[] };
+
+const started = Date.now();
+
+function note(findings: Findings, text: string): void {
+  findings.log.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${text}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor<T>(seconds: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await sleep(100);
+  }
+}
+
+function diagnosticsOf(uri: vscode.Uri): DiagnosticFinding[] {
+  return vscode.languages.getDiagnostics(uri).map((d) => ({
+    code: d.code === undefined ? null : String(typeof d.code === 'object' ? d.code.value : d.code),
+    message: d.message,
+    line: d.range.start.line,
+  }));
+}
+
+/** Counts diagnostic publications for one document, so a wait can ask for a newer one. */
+class DiagnosticWatch implements vscode.Disposable {
+  count = 0;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly uri: vscode.Uri) {
+    this.subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((u) => u.toString() === uri.toString())) this.count++;
+    });
+  }
+
+  wait(since: number, accept: (items: DiagnosticFinding[]) => boolean): Promise<DiagnosticFinding[]> {
+    return waitFor(30, () => {
+      const items = diagnosticsOf(this.uri);
+      return this.count > since && accept(items) ? items : undefined;
+    }).then(() => diagnosticsOf(this.uri));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
+function positionAfter(document: vscode.TextDocument, needle: string): vscode.Position {
+  const at = document.getText().indexOf(needle);
+  if (at < 0) throw new Error(`text not found: ${needle}`);
+  return document.positionAt(at + needle.length);
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) =>
+      c instanceof vscode.MarkdownString ? c.value : typeof c === 'string' ? c : JSON.stringify(c),
+    )
+    .join('\n');
+}
+
+async function replaceText(document: vscode.TextDocument, from: string, to: string): Promise<void> {
+  const start = positionAfter(document, from).translate(0, -from.length);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(start, start.translate(0, from.length)), to);
+  await vscode.workspace.applyEdit(edit);
+}
+
+/** Stops at a breakpoint in the script under `azml.debug` and reports where it stopped. */
+async function debugScenario(findings: Findings, document: vscode.TextDocument): Promise<unknown> {
+  const line = positionAfter(document, 'print(').line;
+  const breakpoint = new vscode.SourceBreakpoint(
+    new vscode.Location(document.uri, new vscode.Position(line, 0)),
+  );
+  vscode.debug.addBreakpoints([breakpoint]);
+  const stops: { threadId: number; reason: string }[] = [];
+  let terminated = false;
+  const disposables = [
+    vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId: number; reason: string } }) => {
+          if (message.type === 'event' && message.event === 'stopped' && message.body) {
+            stops.push(message.body);
+          }
+        },
+      }),
+    }),
+    vscode.debug.onDidTerminateDebugSession(() => (terminated = true)),
+  ];
+  try {
+    const address = await vscode.commands.executeCommand<DebugAddress | undefined>(
+      'azml.debugScript',
+      document.uri,
+    );
+    note(findings, `debugpy at ${JSON.stringify(address)}`);
+    const stop = await waitFor(45, () => stops[0]);
+    const session = vscode.debug.activeDebugSession;
+    if (!stop || !session) return { address, stopped: false, breakpoint_line: line + 1 };
+    const trace = (await session.customRequest('stackTrace', { threadId: stop.threadId })) as {
+      stackFrames: { line: number; source?: { path?: string } }[];
+    };
+    const top = trace.stackFrames[0];
+    await session.customRequest('continue', { threadId: stop.threadId });
+    await waitFor(30, () => (terminated ? true : undefined));
+    return {
+      address,
+      stopped: true,
+      reason: stop.reason,
+      breakpoint_line: line + 1,
+      line: top?.line,
+      path: top?.source?.path,
+      terminated,
+    };
+  } finally {
+    vscode.debug.removeBreakpoints([breakpoint]);
+    for (const disposable of disposables) disposable.dispose();
+  }
+}
+
+async function scenario(findings: Findings): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open');
+  const uri = vscode.Uri.joinPath(folder.uri, SCRIPT);
+  const watch = new DiagnosticWatch(uri);
+  try {
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    findings.diagnostics_initial = await watch.wait(0, () => true);
+
+    note(findings, 'hover');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      positionAfter(document, 'dataframe1.gr'),
+    );
+    findings.hover = hoverText(hovers);
+
+    note(findings, 'completion');
+    const completion = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      uri,
+      positionAfter(document, 'dataframe1.'),
+      '.',
+    );
+    findings.completion = completion.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+
+    note(findings, 'code lenses');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      uri,
+    );
+    findings.code_lenses = lenses.map((l) => l.command?.title ?? '');
+
+    note(findings, 'break');
+    const initial = (findings.diagnostics_initial as DiagnosticFinding[]).length;
+    let since = watch.count;
+    await replaceText(document, 'def azureml_main', 'def azureml_mian');
+    findings.diagnostics_broken = await watch.wait(since, (items) =>
+      items.some((d) => d.code !== null && RULE_CODE.test(d.code)),
+    );
+    const line = positionAfter(document, 'def azureml_mian').line;
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      new vscode.Range(line, 0, line, 0),
+    );
+    findings.code_actions = actions.map((a) => a.title);
+
+    note(findings, 'fix');
+    since = watch.count;
+    await replaceText(document, 'def azureml_mian', 'def azureml_main');
+    findings.diagnostics_fixed = await watch.wait(since, (items) => items.length <= initial);
+    await document.save();
+
+    note(findings, 'debug');
+    findings.debug = await debugScenario(findings, document);
+
+    note(findings, 'run');
+    for (const command of ['closeSidebar', 'closePanel', 'closeAuxiliaryBar']) {
+      await vscode.commands.executeCommand(`workbench.action.${command}`);
+    }
+    findings.run = await vscode.commands.executeCommand<RunResult | undefined>('azml.runScript', uri);
+  } finally {
+    watch.dispose();
+  }
+}
+
+/** Runs the scenario and writes the findings to `file`. */
+export async function runSelfTest(file: string): Promise<void> {
+  const findings: Findings = { log: [] };
+  try {
+    await scenario(findings);
+    findings.exit_code = 0;
+  } catch (error) {
+    note(findings, `self-test error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    findings.exit_code = 1;
+  }
+  note(findings, 'finish');
+  await writeFile(file, JSON.stringify(findings));
+}

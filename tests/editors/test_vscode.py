@@ -1,0 +1,45 @@
+"""What only the VS Code extension does: the .vsix, code lenses, the results panel, debugging."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.editors.harness import Findings, shared_findings
+from tests.editors.scenario import describe
+from tests.editors.vscode_session import vscode
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory: pytest.TempPathFactory) -> Findings:
+    return shared_findings("vscode", tmp_path_factory, vscode)
+
+
+def test_vsix_is_built_with_the_bundle(findings: Findings) -> None:
+    with zipfile.ZipFile(findings["vsix"]) as vsix:
+        names = set(vsix.namelist())
+    assert {"extension/package.json", "extension/dist/extension.js"} <= names
+
+
+def test_code_lenses_offer_run_and_debug(findings: Findings) -> None:
+    titles = findings.get("code_lenses") or []
+    assert any("Run" in t for t in titles), f"code lenses: {titles}; {describe(findings)}"
+    assert any("Debug" in t for t in titles), f"code lenses: {titles}; {describe(findings)}"
+
+
+def test_results_panel_shows_the_plot(findings: Findings) -> None:
+    images = findings.get("panel_images") or []
+    assert images, f"the results panel has no image; {describe(findings)}"
+    assert all(i["complete"] and i["width"] > 0 for i in images), images
+    assert Path(findings["screenshot"]).stat().st_size > 0
+
+
+def test_debug_session_stops_at_breakpoint(findings: Findings) -> None:
+    debug = findings.get("debug") or {}
+    assert debug.get("stopped"), f"no stop at the breakpoint: {debug}; {describe(findings)}"
+    assert debug["line"] == debug["breakpoint_line"], debug
+    assert debug.get("terminated"), f"the session did not end after continue: {debug}"

@@ -1,0 +1,82 @@
+// Opens code-server in Chromium, waits for the extension's self-test to write its findings,
+// then reads the results panel (a webview) and takes a screenshot of the workbench.
+//
+// node drive.mjs URL FINDINGS_FILE SCREENSHOT OUT_JSON   (env: AZML_VSCODE_DIR, CHROMIUM)
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [url, findingsFile, screenshot, outFile] = process.argv.slice(2);
+const require = createRequire(path.join(process.env.AZML_VSCODE_DIR, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const view = { log: [] };
+const started = Date.now();
+const note = (text) => view.log.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${text}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(seconds, probe) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value || Date.now() > deadline) return value;
+    await sleep(250);
+  }
+}
+
+/** The results panel's frame and what it shows, once it shows a table. */
+async function resultsPanel(page) {
+  for (const frame of page.frames()) {
+    try {
+      const found = await frame.evaluate(() => {
+        if (!document.querySelector('section.table')) return null;
+        return {
+          text: document.body.innerText,
+          images: [...document.images].map((i) => ({
+            alt: i.alt,
+            complete: i.complete,
+            width: i.naturalWidth,
+            height: i.naturalHeight,
+          })),
+        };
+      });
+      if (found) return found;
+    } catch {
+      // a frame that navigated or closed meanwhile
+    }
+  }
+  return null;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  ],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => note(`page error: ${error.message}`));
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  note('workbench loaded');
+  const finished = await waitFor(180, () => existsSync(findingsFile));
+  note(finished ? 'self-test finished' : 'self-test wrote no findings');
+  const panel = await waitFor(30, () => resultsPanel(page));
+  if (panel) {
+    view.results_view = panel.text;
+    view.panel_images = panel.images;
+    // Let the plot finish painting before the picture is taken.
+    await waitFor(10, async () => ((await resultsPanel(page))?.images ?? []).every((i) => i.complete));
+  } else {
+    note('no results panel with a table');
+  }
+  await page.screenshot({ path: screenshot });
+  note('screenshot taken');
+} finally {
+  await browser.close();
+  await writeFile(outFile, JSON.stringify(view));
+}
