@@ -219,16 +219,18 @@ def _write(
         for port, table in enumerate(tables, start=1):
             if table is None:
                 continue
-            path = layout.output_path(port, request.format)
+            path = ""
             if out_dir is not None:
                 out_dir.mkdir(parents=True, exist_ok=True)
-                write_table(table, path, request.format)
-                written.add(path)
+                target = layout.output_path(port, request.format)
+                write_table(table, target, request.format)
+                written.add(target)
+                path = str(target)
             dtypes, head = preview(table)
             payload["outputs"].append(
                 OutputTable(
                     port=port,
-                    path=str(path) if out_dir else "",
+                    path=path,
                     rows=len(table),
                     columns=[str(c) for c in table.columns],
                     dtypes=dtypes,

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from azml_lsp.runtime.layout import images_dir, table_path
 from azml_lsp.runtime.model import RunRequest
 
 
@@ -78,14 +79,11 @@ class RunDir:
     @property
     def images_dir(self) -> Path:
         assert self.out_dir is not None
-        return self.out_dir / OUTPUT_NAMES["images"]
+        return images_dir(self.out_dir)
 
     def output_path(self, port: int, fmt: str) -> Path:
         assert self.out_dir is not None
-        return self.out_dir / f"{OUTPUT_NAMES[f'port{port}']}.{fmt}"
+        return table_path(self.out_dir, port, fmt)
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-OUTPUT_NAMES = {"port1": "result_dataset", "port2": "result_dataset2", "images": "python_device"}

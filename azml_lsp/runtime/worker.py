@@ -290,30 +290,35 @@ class WarmWorker:
         return finish(request, result)
 
     def _fork(self, rundir: RunDir, event_fd: int) -> ForkedChild:
+        """Ask the worker for a child; a worker found dead on the way is replaced once."""
         with self._lock:
             for _attempt in range(2):
-                self._ensure_started()
-                with self._cond:
-                    self._cond.wait_for(lambda: self._ready or self._sock is None, timeout=60)
-                    sock = self._sock
-                if sock is not None and self._ready:
-                    break
+                pid = self._try_fork(rundir, event_fd)
+                if pid is not None:
+                    return ForkedChild(self, pid)
                 self._close_locked()
-            else:
-                raise RuntimeError("the warm worker did not start: see its stderr")
-            self._next_id += 1
-            ident = self._next_id
-            with rundir.stdout_file.open("wb") as out, rundir.stderr_file.open("wb") as err:
-                message = json.dumps({"id": ident, "control": str(rundir.control)}).encode()
+        raise RuntimeError("the warm worker could not start a run: see its stderr")
+
+    def _try_fork(self, rundir: RunDir, event_fd: int) -> int | None:
+        self._ensure_started()
+        with self._cond:
+            self._cond.wait_for(lambda: self._ready or self._sock is None, timeout=60)
+            sock = self._sock if self._ready else None
+        if sock is None:
+            return None
+        self._next_id += 1
+        ident = self._next_id
+        message = json.dumps({"id": ident, "control": str(rundir.control)}).encode()
+        with rundir.stdout_file.open("wb") as out, rundir.stderr_file.open("wb") as err:
+            try:
                 socket.send_fds(sock, [message], [out.fileno(), err.fileno(), event_fd])
-            with self._cond:
-                self._cond.wait_for(
-                    lambda: ident in self._pending or self._sock is None, timeout=30
-                )
-                pid = self._pending.pop(ident, None)
-            if pid is None:
-                raise RuntimeError("the warm worker died while starting a run")
-            return ForkedChild(self, pid)
+            except OSError:
+                return None
+        with self._cond:
+            self._cond.wait_for(
+                lambda: ident in self._pending or self._sock is not sock, timeout=30
+            )
+            return self._pending.pop(ident, None)
 
     def _status(self, pid: int) -> int | None:
         with self._cond:

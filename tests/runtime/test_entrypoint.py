@@ -34,9 +34,9 @@ def test_missing_entry_point_is_error_0085(run_script: Runner) -> None:
 @pytest.mark.parametrize(
     ("connected", "expected"),
     [
-        ((True, True), "2:4x3;2x2"),
+        ((True, True), "2:3x3;2x2"),
         ((False, True), "1:2x2"),
-        ((True, False), "1:4x3"),
+        ((True, False), "1:3x3"),
         ((False, False), "0:"),
     ],
 )

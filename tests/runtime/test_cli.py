@@ -1,0 +1,160 @@
+"""``azml run`` and ``azml debug`` as a user runs them: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.runtime.conftest import write_script
+
+OK_SCRIPT = """
+import pandas as pd
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    print("rows:", len(dataframe1))
+    return dataframe1.assign(double=dataframe1["score"] * 2), dataframe1[["id"]]
+"""
+
+
+def azml(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "azml_lsp", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_json_is_one_object_and_outputs_are_written(tmp_path: Path, csv1: Path) -> None:
+    script = write_script(tmp_path, OK_SCRIPT)
+    out = tmp_path / "out"
+    done = azml("run", str(script), "--dataset1", str(csv1), "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) >= {
+        "ok",
+        "dialect",
+        "outputs",
+        "images",
+        "stdout",
+        "stderr",
+        "duration_s",
+        "warnings",
+        "error",
+    }
+    assert result["ok"] is True and result["error"] is None and result["dialect"] == "designer"
+    assert [(o["port"], o["rows"], o["columns"]) for o in result["outputs"]] == [
+        (1, 3, ["id", "name", "score", "double"]),
+        (2, 3, ["id"]),
+    ]
+    assert (out / "result_dataset.csv").read_text().splitlines()[0] == "id,name,score,double"
+    assert (out / "result_dataset2.csv").exists()
+    assert "rows: 3" in (out / "log.txt").read_text()
+    assert "double" in (out / "index.html").read_text()
+
+
+def test_parquet_format(tmp_path: Path, csv1: Path) -> None:
+    import pandas as pd
+
+    script = write_script(tmp_path, OK_SCRIPT)
+    done = azml(
+        "run",
+        str(script),
+        "--dataset1",
+        str(csv1),
+        "--out",
+        str(tmp_path / "o"),
+        "--format",
+        "parquet",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_parquet(tmp_path / "o" / "result_dataset.parquet")
+    assert frame["double"].tolist()[0] == 3.0
+
+
+def test_script_failure_exits_1_with_the_line(tmp_path: Path) -> None:
+    script = write_script(tmp_path, "def azureml_main(df=None):\n    return 1 / 0\n")
+    done = azml("run", str(script), "--out", str(tmp_path / "o"), "--json")
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert (error["code"], error["line"], error["exception"]) == (85, 2, "ZeroDivisionError")
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "not found"),
+        (b"", "empty"),
+        (b"a,b\n1,2\n3,4,5\n", "input.csv:3:"),
+        (b"a,b\n1,\xff\xfe\xfa\n", "UTF-8"),
+        (b"a,a\n1,2\n", "appears twice"),
+    ],
+)
+def test_unreadable_inputs_exit_2_naming_the_file(
+    tmp_path: Path, content: bytes | None, words: str
+) -> None:
+    script = write_script(tmp_path, "def azureml_main(df=None):\n    return df,\n")
+    data = tmp_path / "input.csv"
+    if content is not None:
+        data.write_bytes(content)
+    done = azml("run", str(script), "--dataset1", str(data), "--out", str(tmp_path / "o"), "--json")
+    assert done.returncode == 2, done.stdout + done.stderr
+    message = json.loads(done.stdout)["error"]["message"]
+    assert "input.csv" in message
+    assert words.lower() in message.lower()
+
+
+def test_bad_usage_exits_2(tmp_path: Path) -> None:
+    done = azml("run", str(tmp_path / "missing.py"))
+    assert done.returncode == 2
+    assert "missing.py" in done.stderr + done.stdout
+
+
+def test_summary_without_json(tmp_path: Path, csv1: Path) -> None:
+    script = write_script(tmp_path, OK_SCRIPT)
+    done = azml("run", str(script), "--dataset1", str(csv1), "--out", str(tmp_path / "o"))
+    assert done.returncode == 0, done.stderr
+    assert "double" in done.stdout
+    assert "result_dataset.csv" in done.stdout
+
+
+def test_header_declares_inputs_and_flags_win(tmp_path: Path, csv1: Path, csv2: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "one.csv").write_text(csv1.read_text())
+    source = "# azml: dataset1=data/one.csv dialect=classic\n" + OK_SCRIPT
+    script = write_script(tmp_path, source)
+    declared = json.loads(azml("run", str(script), "--out", str(tmp_path / "a"), "--json").stdout)
+    assert declared["dialect"] == "classic"
+    assert declared["outputs"][0]["rows"] == 3
+    flagged = azml(
+        "run",
+        str(script),
+        "--dataset1",
+        str(csv2),
+        "--dialect",
+        "designer",
+        "--out",
+        str(tmp_path / "b"),
+        "--json",
+    )
+    result = json.loads(flagged.stdout)
+    assert result["dialect"] == "designer"
+    assert result["error"]["exception"] == "KeyError"
+
+
+def test_keep_workdir(tmp_path: Path) -> None:
+    script = write_script(
+        tmp_path, "def azureml_main(df=None):\n    open('made.txt', 'w').write('x')\n"
+    )
+    kept = json.loads(
+        azml("run", str(script), "--out", str(tmp_path / "o"), "--json", "--keep-workdir").stdout
+    )
+    assert kept["workdir"] and (Path(kept["workdir"]) / "made.txt").exists()
+    gone = json.loads(azml("run", str(script), "--out", str(tmp_path / "o"), "--json").stdout)
+    assert gone["workdir"] is None
