@@ -48,6 +48,8 @@ class TableSchema:
 
     def apply(self, input_name: str, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with exactly the expected columns, cast to their kinds; SchemaError if not."""
+        if frame.empty and not len(frame.columns):
+            frame = frame.reindex(columns=self.names)
         missing = [n for n in self.names if n not in frame.columns]
         extra = [str(n) for n in frame.columns if n not in self.names]
         if missing or extra:
@@ -100,7 +102,7 @@ def cast_column(input_name: str, name: str, kind: ColumnKind, column: pd.Series)
                 raise ValueError("not true/false")
             return column.astype(bool) if len(present) == len(column) else column.astype(object)
         if kind == "datetime":
-            return pd.to_datetime(column, errors="raise")
+            return pd.to_datetime(column, errors="raise", format="ISO8601")
     except (ValueError, TypeError) as exc:
         raise SchemaError(
             f"{input_name}: column {name!r} must hold {kind} values ({exc})"

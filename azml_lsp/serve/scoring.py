@@ -72,7 +72,11 @@ def score(
 ) -> ScoreOutcome:
     """Run the script once on ``frames`` in ``worker``; never raises for a failing script."""
     with tempfile.TemporaryDirectory(prefix="azml-serve-") as tmp:
-        request = run_request(config, Path(tmp), frames)
+        try:
+            request = run_request(config, Path(tmp), frames)
+        except (ValueError, TypeError) as exc:
+            text = f"the request's tables cannot be stored as tables: {exc}"
+            return ScoreOutcome(error=RunError(code=0, message=text, kind="input", detail=text))
         try:
             result = worker.run(request, None, cancel)
             if result.ok:

@@ -15,7 +15,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -29,6 +31,7 @@ Shape = Literal["table", "records"]
 #: Request input names, in port order.
 INPUT_NAMES = tuple(f"input{i + 1}" for i in range(MAX_FRAMES))
 SCALAR_TYPES = (str, int, float, bool, type(None))
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class RequestError(ValueError):
@@ -102,6 +105,12 @@ def _check_cell(name: str, row: int, column: str, value: Any) -> None:
         raise RequestError(
             f"{name}: row {row}, column {column!r} holds a {type(value).__name__}: "
             "cells must be strings, numbers, booleans or null",
+            f"Inputs.{name}",
+        )
+    if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+        raise RequestError(
+            f"{name}: row {row}, column {column!r} holds {value}, beyond a 64-bit integer: "
+            "send it as text or as a decimal number",
             f"Inputs.{name}",
         )
 
@@ -183,11 +192,30 @@ def render_outputs(shape: Shape, outputs: dict[str, pd.DataFrame]) -> dict[str, 
 
 
 def table_values(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
-    """Column names and JSON-ready rows: missing values are null, datetimes ISO 8601 text."""
-    split = json.loads(
-        frame.to_json(orient="split", index=False, date_format="iso", default_handler=str)
-    )
-    return [str(c) for c in split["columns"]], split["data"]
+    """Column names and JSON-ready rows (see :func:`json_cell`)."""
+    rows = frame.astype(object).itertuples(index=False, name=None)
+    return [str(c) for c in frame.columns], [[json_cell(v) for v in row] for row in rows]
+
+
+def json_cell(value: Any) -> Any:
+    """One cell as JSON: missing values null, numbers exact, ``"Infinity"``/``"-Infinity"`` for
+    infinite numbers (JSON has none), datetimes ISO 8601 text, anything else its ``str()``."""
+    import numpy as np
+    import pandas as pd
+
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return value if math.isfinite(value) else ("Infinity" if value > 0 else "-Infinity")
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        return json_cell(value.item())
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
 
 
 def column_type(column: pd.Series) -> str:

@@ -36,6 +36,7 @@ def test_bad_json_names_line_and_column(client: httpx.Client) -> None:
         ({"Inputs": {"input1": table(["a", "a"], [])}}, "Inputs.input1", "duplicates"),
         ({"Inputs": {"input1": [{"a": [1, 2]}]}}, "Inputs.input1", "column 'a' holds a list"),
         ({"Inputs": {"input1": [{"a": 1}, {"a": "x"}]}}, "Inputs.input1", "mixes number and text"),
+        ({"Inputs": {"input1": [{"a": 2**70}]}}, "Inputs.input1", "beyond a 64-bit integer"),
         ({"Inputs": {"input1": [{"a": 1}], "input2": table(["a"], [])}}, "Inputs", "same shape"),
     ],
 )
@@ -129,7 +130,7 @@ def test_health_needs_no_key(behaviours: ServiceProcess) -> None:
 
 
 def test_past_the_concurrency_limit_answers_429(client: httpx.Client) -> None:
-    slow = {"Inputs": {"input1": [{"action": "sleep", "seconds": 1.5}]}}
+    slow = {"Inputs": {"input1": [{"action": "sleep", "seconds": 1.0}]}}
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: client.post("/score", json=slow), range(8)))
     statuses = sorted(a.status_code for a in answers)
