@@ -18,6 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from azml_lsp import __version__
+from azml_lsp.runtime.model import RunError, RunRequest, RunResult
 from azml_lsp.server import actions, diagnostics, jedi_features, lens
 from azml_lsp.server.config import ConfigError, ServerConfig
 from azml_lsp.server.jedi_features import ScriptView
@@ -254,19 +255,32 @@ class AzmlLanguageServer(LanguageServer):
         def finished(result: Any) -> None:
             for key in keys:
                 self._cancels.pop(key, None)
-            self._on_run_finished(parsed.uri, map_copy_back(result, script, path), token, listening)
+            self._on_run_finished(
+                parsed.uri, debug, map_copy_back(result, script, path), token, listening
+            )
 
+        self._loop = loop
         run = loop.run_in_executor(None, self.worker_run, request, on_event, cancel)
-        run.add_done_callback(lambda f: finished(f.result()) if not f.exception() else None)
+        run.add_done_callback(lambda f: finished(f.result()))
         if debug:
             return await listening
         result = await asyncio.shield(run)
         return map_copy_back(result, script, path).to_json()
 
     def worker_run(
-        self, request: Any, on_event: Callable[[dict[str, Any]], None], cancel: threading.Event
-    ) -> Any:
-        return self.worker().run(request, on_event, cancel)
+        self,
+        request: RunRequest,
+        on_event: Callable[[dict[str, Any]], None],
+        cancel: threading.Event,
+    ) -> RunResult:
+        """Run on the warm worker; a failure of the worker itself becomes an ``internal`` error."""
+        try:
+            return self.worker().run(request, on_event, cancel)
+        except Exception as exc:
+            logger.exception("the run worker failed")
+            message = f"the run could not start: {type(exc).__name__}: {exc}"
+            error = RunError(code=0, message=message, kind="internal", detail=message)
+            return RunResult(ok=False, dialect=request.dialect, script=request.script, error=error)
 
     def _on_run_event(
         self,
@@ -286,6 +300,7 @@ class AzmlLanguageServer(LanguageServer):
     def _on_run_finished(
         self,
         uri: str,
+        debug: bool,
         result: Any,
         token: types.ProgressToken | None,
         listening: asyncio.Future[dict[str, Any]],
@@ -306,7 +321,7 @@ class AzmlLanguageServer(LanguageServer):
                     else f"failed: {result.error.kind if result.error else ''}"
                 )
                 self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=summary))
-            if not listening.done():
+            if debug and not listening.done():
                 error = (
                     result.error.detail or result.error.message if result.error else "the run ended"
                 )
