@@ -197,9 +197,11 @@ def _holds_tables(frame: pd.DataFrame) -> bool:
     """True when a cell holds a DataFrame or Series (a list of frames is not a table)."""
     import pandas as pd
 
-    for name in frame.columns[frame.dtypes.eq(object)]:
-        column = frame[name]
-        if any(isinstance(v, pd.DataFrame | pd.Series) for v in column.iloc[:100]):
+    for position, dtype in enumerate(frame.dtypes):
+        if dtype != object:
+            continue
+        column = frame.iloc[:100, position]
+        if any(isinstance(v, pd.DataFrame | pd.Series) for v in column):
             return True
     return False
 

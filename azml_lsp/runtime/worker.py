@@ -110,10 +110,10 @@ def worker_main(fd: int) -> int:
     _send(sock, {"ready": True, "pid": os.getpid()})
     children: set[int] = set()
     while True:
-        readable, _, _ = select.select([sock, wake_read], [], [], 1.0)
+        readable, _, _ = select.select([sock.fileno(), wake_read], [], [], 1.0)
         if wake_read in readable:
             _drain(wake_read)
-        if sock in readable:
+        if sock.fileno() in readable:
             try:
                 data, fds, _, _ = socket.recv_fds(sock, MAX_MESSAGE, 3)
             except OSError:
