@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from conftest import EXAMPLES_DIR, ExampleRun, read_csv
+from tests.examples.conftest import EXAMPLES_DIR, ExampleRun, read_csv
 
 FOLDER = EXAMPLES_DIR / "expression_service"
 

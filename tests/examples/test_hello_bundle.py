@@ -9,9 +9,9 @@ from pathlib import Path
 from types import ModuleType
 
 import run_all
-from conftest import EXAMPLES_DIR, ExampleRun, read_csv
 
 from azml_lsp.settings import load_settings
+from tests.examples.conftest import EXAMPLES_DIR, ExampleRun, read_csv
 
 FOLDER = EXAMPLES_DIR / "hello_bundle"
 BUNDLE_SOURCE = FOLDER / "bundle_src"

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import EXAMPLES_DIR, ExampleRun, read_csv
+from tests.examples.conftest import EXAMPLES_DIR, ExampleRun, read_csv
 
 FOLDER = EXAMPLES_DIR / "scatter_matrix"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
