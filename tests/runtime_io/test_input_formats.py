@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import itertools
 import json
 import os
 from collections.abc import Callable
@@ -14,7 +15,10 @@ import pyarrow as pa
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from azml_lsp.runtime.input_tables import python_strings
 from azml_lsp.runtime.inputs import SUPPORTED_INPUT_SUFFIXES, input_format, load_dataset
 from tests.runtime_io.conftest import assert_same_table
 
@@ -136,3 +140,18 @@ def test_text_column_with_many_distinct_values_and_few(tmp_path: Path) -> None:
     loaded = load_dataset(str(path), "designer")
     assert_same_table(loaded, source)
     assert all(type(v) is str for v in loaded["few"].dropna())
+
+
+@given(
+    values=st.lists(
+        st.one_of(st.none(), st.sampled_from(["a", "b", "ç", ""]), st.text()), max_size=60
+    ),
+    cuts=st.lists(st.integers(min_value=0, max_value=60), max_size=4),
+)
+def test_python_strings_match_arrow_values(values: list[str | None], cuts: list[int]) -> None:
+    """Shared or not, the strings and Nones are the column's values, across chunk borders."""
+    bounds = sorted({0, len(values), *(c for c in cuts if c <= len(values))})
+    chunks = [pa.array(values[a:b], type=pa.string()) for a, b in itertools.pairwise(bounds)]
+    column = pa.chunked_array(chunks, type=pa.string())
+    converted = python_strings(column)
+    assert converted.dtype == object and list(converted) == values
