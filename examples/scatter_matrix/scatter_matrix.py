@@ -16,7 +16,7 @@ import pandas as pd
 try:
     from pandas.plotting import scatter_matrix
 except ImportError:  # pandas before 0.20, as in the classic runtimes
-    from pandas.tools.plotting import scatter_matrix
+    from pandas.tools.plotting import scatter_matrix  # type: ignore[no-redef]
 
 IMAGE = "scatter_matrix.png"
 
