@@ -12,8 +12,7 @@ from __future__ import annotations
 import base64
 import math
 import os
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 ARROW_ERRORS = (pa.ArrowException, TypeError, ValueError, OverflowError)
-CSV_CHUNK_ROWS = 16 * 1024
-"""Rows formatted per task when a CSV is written in parallel."""
+CSV_PARALLEL_MIN_ROWS = 50_000
+"""Tables with fewer rows are written by one thread."""
+CSV_MAX_THREADS = 4
 
 
 class UnwritableColumn(Exception):
@@ -99,29 +99,48 @@ def _text(value: Any) -> str | None:
 
 
 def write_csv(table: pa.Table, path: Path) -> None:
-    """Write ``table`` as CSV; large tables are formatted by several threads, in order."""
-    workers = min(4, os.cpu_count() or 1)
-    if table.num_rows <= CSV_CHUNK_ROWS or workers == 1:
+    """Write ``table`` as CSV. A large table is cut into one run of rows per thread; each
+    thread writes its own part file, then the parts are appended to ``path`` in order."""
+    workers = min(CSV_MAX_THREADS, os.cpu_count() or 1)
+    if table.num_rows < CSV_PARALLEL_MIN_ROWS or workers == 1:
         pa_csv.write_csv(table, str(path))
         return
+    step = -(-table.num_rows // workers)
+    parts = [path] + [path.with_name(f"{path.stem}.{i}{path.suffix}") for i in range(1, workers)]
 
-    def format_rows(start: int) -> pa.Buffer:
-        sink = pa.BufferOutputStream()
-        options = pa_csv.WriteOptions(include_header=start == 0)
-        pa_csv.write_csv(table.slice(start, CSV_CHUNK_ROWS), sink, options)
-        return sink.getvalue()
+    def write_part(index: int) -> None:
+        options = pa_csv.WriteOptions(include_header=index == 0)
+        pa_csv.write_csv(table.slice(index * step, step), str(parts[index]), options)
 
-    pending: deque[Future[pa.Buffer]] = deque()
-    with (
-        ThreadPoolExecutor(workers, thread_name_prefix="azml-csv") as pool,
-        open(path, "wb") as out,
-    ):
-        for start in range(0, table.num_rows, CSV_CHUNK_ROWS):
-            pending.append(pool.submit(format_rows, start))
-            if len(pending) > workers:
-                out.write(pending.popleft().result())
-        while pending:
-            out.write(pending.popleft().result())
+    try:
+        with ThreadPoolExecutor(workers, thread_name_prefix="azml-csv") as pool:
+            list(pool.map(write_part, range(workers)))
+        out = os.open(path, os.O_WRONLY)
+        try:
+            os.lseek(out, 0, os.SEEK_END)
+            for part in parts[1:]:
+                _append(part, out)
+        finally:
+            os.close(out)
+    finally:
+        for part in parts[1:]:
+            part.unlink(missing_ok=True)
+
+
+def _append(part: Path, out: int) -> None:
+    """Copy ``part`` to the end of the open file ``out`` (in the kernel where it can)."""
+    with part.open("rb") as source:
+        size, offset = os.fstat(source.fileno()).st_size, 0
+        try:
+            while offset < size:
+                sent = os.sendfile(out, source.fileno(), offset, size - offset)
+                if sent == 0:
+                    break
+                offset += sent
+        except OSError:
+            source.seek(offset)
+            while chunk := source.read(1 << 20):
+                os.write(out, chunk)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
