@@ -145,15 +145,36 @@ def warm_server_cache() -> Iterator[None]:
         stamp.touch()
 
 
+_PRODUCED: dict[str, Findings] = {}
+
+
 def shared_findings(
     name: str, factory: pytest.TempPathFactory, produce: Callable[[Path], Findings]
 ) -> Findings:
     """Produce an editor's findings once per test run, even across pytest-xdist workers."""
-    shared = factory.getbasetemp().parent if "PYTEST_XDIST_WORKER" in os.environ else None
-    if shared is None:
+    if name not in _PRODUCED:
+        _PRODUCED[name] = _produce_once(name, factory, lambda root: _guarded(produce, root))
+    findings = _PRODUCED[name]
+    if "harness_error" in findings:
+        raise AssertionError(f"{name}: {findings['harness_error']}")
+    return findings
+
+
+def _guarded(produce: Callable[[Path], Findings], root: Path) -> Findings:
+    """The findings, or the error that stopped the editor, so that it is reported only once."""
+    try:
+        return produce(root)
+    except Exception as exc:
+        return {"harness_error": f"{type(exc).__name__}: {exc}", "log": []}
+
+
+def _produce_once(
+    name: str, factory: pytest.TempPathFactory, produce: Callable[[Path], Findings]
+) -> Findings:
+    if "PYTEST_XDIST_WORKER" not in os.environ:
         with warm_server_cache():
             return produce(factory.mktemp(name))
-    root = shared / f"editor-{name}"
+    root = factory.getbasetemp().parent / f"editor-{name}"
     root.mkdir(exist_ok=True)
     cached = root / "cached-findings.json"
     with open(root / ".lock", "w") as lock:
