@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any, NamedTuple
 
+from azml_lsp.runtime.inputs import UTF8_HINT, InputError
+
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -44,6 +46,28 @@ def sniff_encoding(path: str, compression: str | None) -> str:
         if head.startswith(bom):
             return name
     return "utf-8"
+
+
+def first_nul_line(path: str, compression: str | None, head: int = 64 * 1024) -> int | None:
+    """The line of the first NUL byte near the start (text files have none; UTF-16 without a
+    BOM and binary files do), or None."""
+    with open_binary(path, compression) as handle:
+        data = handle.read(head)
+    at = data.find(b"\0")
+    return None if at < 0 else data.count(b"\n", 0, at) + 1
+
+
+def refuse_nul_bytes(path: str, compression: str | None) -> None:
+    """A text file without a BOM that holds NUL bytes is UTF-16 without its BOM, or binary."""
+    line = first_nul_line(path, compression)
+    if line is not None:
+        raise InputError(
+            path,
+            "the file holds NUL bytes: it is not UTF-8 text (UTF-16 without a byte-order mark, "
+            "or not a text file at all)",
+            UTF8_HINT,
+            line=line,
+        )
 
 
 @contextmanager

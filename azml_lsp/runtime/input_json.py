@@ -21,6 +21,7 @@ def read_json_lines(path: str, compression: str | None, progress: Progress | Non
     """JSON lines: one object per line. Columns whose type varies go through plain JSON."""
     encoding = diagnose.sniff_encoding(path, compression)
     if encoding == "utf-8":
+        diagnose.refuse_nul_bytes(path, compression)
         reporter = Reporter(progress, os.path.getsize(path))
         try:
             with open_stream(path, compression) as (stream, raw):

@@ -60,6 +60,8 @@ def read_delimited(
     lines make it read again in the slower exact mode. ``streaming`` forces the choice.
     """
     encoding = diagnose.sniff_encoding(path, compression)
+    if encoding == "utf-8":
+        diagnose.refuse_nul_bytes(path, compression)
     convert = pa_csv.ConvertOptions(null_values=list(MISSING_TOKENS), strings_can_be_null=True)
     read = pa_csv.ReadOptions(use_threads=True, encoding=encoding.replace("-", ""))
     reporter = Reporter(progress, os.path.getsize(path))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from azml_lsp.runtime.model import RunRequest
+from azml_lsp.runtime.processes import kill_session
 from azml_lsp.runtime.rundir import RunDir
 
 _SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -24,11 +24,13 @@ class PopenChild:
     def poll(self) -> int | None:
         return self.process.poll()
 
-    def kill_group(self, sig: int) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, sig)
-        if sig == signal.SIGKILL:
-            self.process.wait()
+    def signal(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(sig)
+
+    def kill_all(self) -> None:
+        kill_session(self.process.pid)
+        self.process.wait()
 
 
 def child_environment() -> dict[str, str]:

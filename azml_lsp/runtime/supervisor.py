@@ -38,8 +38,11 @@ class ChildHandle(Protocol):
     def poll(self) -> int | None:
         """The exit status (negative: killed by that signal), or None while it runs."""
 
-    def kill_group(self, sig: int) -> None:
-        """Send ``sig`` to the child's whole process group."""
+    def signal(self, sig: int) -> None:
+        """Send ``sig`` to the child itself."""
+
+    def kill_all(self) -> None:
+        """Kill the child and every process it started (its session), and reap the child."""
 
 
 @dataclass
@@ -87,7 +90,7 @@ def supervise(
     reader = threading.Thread(target=_read_events, args=(read_fd, watch, on_event), daemon=True)
     reader.start()
     ended = _wait(request, child, watch, cancel)
-    child.kill_group(signal.SIGKILL)
+    child.kill_all()
     reader.join(timeout=PIPE_GRACE_S)
     status = child.poll()
     result = _result(request, rundir, watch, ended, status)
@@ -110,7 +113,7 @@ def _wait(
         if cancel is not None and cancel.is_set():
             return "cancelled"
         if deadline is not None and time.monotonic() >= deadline:
-            child.kill_group(STACK_DUMP_SIGNAL)
+            child.signal(STACK_DUMP_SIGNAL)
             watch.finished.wait(STACK_DUMP_GRACE_S)
             return "done" if watch.payload is not None else "timeout"
         if child.poll() is not None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from azml_lsp.runtime.model import RunRequest, RunResult
 from azml_lsp.runtime.oneshot import child_environment
+from azml_lsp.runtime.processes import kill_session
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.runner import (
     EventHandler,
@@ -134,7 +135,7 @@ def worker_main(fd: int) -> int:
             _send(sock, {"forked": request["id"], "pid": pid})
         _reap(sock, children)
     for pid in children:
-        _kill_group(pid, signal.SIGKILL)
+        kill_session(pid)
     return 0
 
 
@@ -158,11 +159,6 @@ def _reap(sock: socket.socket, children: set[int]) -> None:
         _send(sock, {"exited": pid, "status": os.waitstatus_to_exitcode(status)})
 
 
-def _kill_group(pid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
-
-
 # ---------------------------------------------------------------- the server side
 
 
@@ -176,10 +172,13 @@ class ForkedChild:
     def poll(self) -> int | None:
         return self.worker._status(self.pid)
 
-    def kill_group(self, sig: int) -> None:
-        _kill_group(self.pid, sig)
-        if sig == signal.SIGKILL:
-            self.worker._await_exit(self.pid, timeout=2.0)
+    def signal(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, sig)
+
+    def kill_all(self) -> None:
+        kill_session(self.pid)
+        self.worker._await_exit(self.pid, timeout=2.0)
 
 
 class WarmWorker:
@@ -255,7 +254,7 @@ class WarmWorker:
             self._sock.close()
             self._sock = None
         if self._process is not None:
-            _kill_group(self._process.pid, signal.SIGKILL)
+            kill_session(self._process.pid)
             self._process.wait()
             self._process = None
 

@@ -157,3 +157,28 @@ def test_cancel_stops_the_run(tmp_path: Path) -> None:
     result = run(RunRequest(script=str(script)), cancel=cancel)
     assert result.error is not None and result.error.kind == "cancelled"
     assert result.duration_s < 10
+
+
+def test_processes_the_script_leaves_behind_are_stopped(run_script: Runner) -> None:
+    source = """
+import os, subprocess
+import pandas as pd
+
+def azureml_main(df=None):
+    same_group = subprocess.Popen(["sleep", "300"])
+    own_group = subprocess.Popen(["sleep", "300"], process_group=0)
+    return pd.DataFrame({"pid": [same_group.pid, own_group.pid]}),
+"""
+    result = run_script(source)
+    assert result.ok, result.error
+    for pid in (row[0] for row in result.outputs[0].head):
+        assert not _running(pid), f"process {pid} outlived the run"
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"

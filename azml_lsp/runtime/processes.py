@@ -1,0 +1,40 @@
+"""Find and stop every process a run started, even those that left its process group.
+
+A run's child leads a session of its own; anything it starts stays in that session unless it
+calls ``setsid`` itself. On Linux the session is read from ``/proc``; elsewhere the process group
+is the best that can be done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from pathlib import Path
+
+_PROC = Path("/proc")
+
+
+def session_members(session: int) -> list[int]:
+    """Pids of the live processes in ``session`` (empty where ``/proc`` is not available)."""
+    members = []
+    for entry in _PROC.iterdir() if _PROC.is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()
+        if len(fields) > 3 and int(fields[3]) == session and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+def kill_session(leader: int, sig: int = signal.SIGKILL) -> None:
+    """Send ``sig`` to the process group of ``leader`` and to every process of its session."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(leader, sig)
+    for pid in session_members(leader):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
