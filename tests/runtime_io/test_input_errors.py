@@ -186,3 +186,11 @@ def test_parent_check_imports_no_pandas(tmp_path: Path) -> None:
     message, modules = out.stdout.splitlines()
     assert message.startswith(str(tmp_path / "gone.csv")) and "not found" in message
     assert modules == "[]"
+
+
+@pytest.mark.parametrize("name", ["utf16.csv", "utf16.jsonl"])
+def test_utf16_without_bom_is_named(tmp_path: Path, name: str) -> None:
+    text = "name,n\nzoé,1\n" if name.endswith(".csv") else '{"name": "zoé"}\n'
+    error = _error(write_bytes(tmp_path, name, text.encode("utf-16-le")))
+    assert error.line == 1 and "NUL" in error.message and "UTF-16" in error.message
+    assert "UTF-8" in error.hint
