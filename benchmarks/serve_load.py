@@ -16,6 +16,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -71,7 +72,7 @@ async def load(url: str, requests: int, concurrency: int) -> tuple[list[float], 
                         answer.status_code == 200 and len(answer.json()["Results"]["output1"]) == 20
                     )
                     if not ok:
-                        errors.append(f"{answer.status_code}: {answer.text[:200]}")
+                        errors.append(f"{answer.status_code}: {answer.text[:600]}")
                 except httpx.HTTPError as exc:
                     errors.append(repr(exc))
                 latencies.append(time.perf_counter() - start)
@@ -111,8 +112,8 @@ def main() -> int:
     print(f"latency p99   {percentile(latencies, 99) * 1000:.0f} ms")
     print(f"errors        {len(errors)}")
     print(f"worker memory {before:.1f} MB at start, {after:.1f} MB at end ({growth:+.1%})")
-    for error in errors[:5]:
-        print(f"  {error}")
+    for error, count in Counter(errors).most_common(5):
+        print(f"  {count} x {error}")
     return 1 if errors or growth > MAX_MEMORY_GROWTH else 0
 
 

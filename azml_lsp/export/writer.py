@@ -35,6 +35,7 @@ from azml_lsp.export.documents import (
     component_document,
     pipeline_document,
 )
+from azml_lsp.export.entry import MLTABLE_FILE
 from azml_lsp.export.environment import BASE_IMAGE, conda_environment, requirements
 
 Target = Literal["component", "pipeline"]
@@ -111,7 +112,10 @@ def export(options: ExportOptions) -> ExportReport:
     _write_yaml(options.out_dir / CONDA_FILE, conda_environment(f"{spec.name}-env", pip), report)
     _write_yaml(options.out_dir / COMPONENT_FILE, component_document(spec), report)
     if options.target == "pipeline":
-        datasets = {k: _job_path(v, options.out_dir) for k, v in options.datasets.items()}
+        datasets = {
+            name: _job_path(name, value, options.out_dir, options.input_type)
+            for name, value in options.datasets.items()
+        }
         pipeline = PipelineSpec(compute=options.compute, datasets=datasets)
         _write_yaml(options.out_dir / PIPELINE_FILE, pipeline_document(spec, pipeline), report)
     elif options.datasets:
@@ -150,13 +154,22 @@ def _write_bundle(options: ExportOptions, code: Path, report: ExportReport) -> s
         raise ExportError(f"--bundle {options.bundle}: {exc}") from None
 
 
-def _job_path(value: str, out_dir: Path) -> str:
+def _job_path(name: str, value: str, out_dir: Path, input_type: InputType) -> str:
     """A dataset path as the pipeline YAML needs it: cloud URIs as they are, local ones relative."""
     if CLOUD_URI.match(value):
         return value
     path = Path(value).resolve()
     if not path.exists():
-        raise ExportError(f"{value}: dataset not found: give a local file or an azureml: URI")
+        raise ExportError(
+            f"--{name} {value}: dataset not found: give a local file or an azureml: URI"
+        )
+    if input_type == "mltable" and not (path / MLTABLE_FILE).is_file():
+        raise ExportError(
+            f"--{name} {value}: an mltable input is a folder with an MLTable file; "
+            "give such a folder, or use --input-type uri_file for a data file"
+        )
+    if input_type == "uri_file" and not path.is_file():
+        raise ExportError(f"--{name} {value}: a uri_file input is one file; give a data file")
     return os.path.relpath(path, out_dir.resolve())
 
 

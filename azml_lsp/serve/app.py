@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -157,8 +158,13 @@ def create_app(config: ServeConfig) -> Starlette:
         LOG.exception("internal error on %s %s", request.method, request.url.path)
         return _error(500, "InternalError", "the service failed; see its log", "service")
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code = "NotFound" if exc.status_code == 404 else "BadRequest"
+        return _error(exc.status_code, code, str(exc.detail), "path", **(exc.headers or {}))
+
     return Starlette(
-        exception_handlers={Exception: internal_error},
+        exception_handlers={HTTPException: http_error, Exception: internal_error},
         routes=[
             Route(SCORE_PATH, score_endpoint, methods=["POST"]),
             Route(HEALTH_PATH, health, methods=["GET"]),

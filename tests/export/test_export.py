@@ -56,21 +56,12 @@ def test_component_loads_with_azure_ai_ml(tmp_path: Path) -> None:
 
 def test_pipeline_job_loads_with_azure_ai_ml(tmp_path: Path) -> None:
     ml = pytest.importorskip("azure.ai.ml")
-    data = FIXTURES / "values.csv"
+    data = tmp_path / "values_table"
+    data.mkdir()
+    (data / "MLTable").write_text("paths:\n  - file: ./values.csv\n", encoding="utf-8")
     uri = "azureml:my_table:1"
-    out = export(
-        tmp_path,
-        "--to",
-        "pipeline",
-        "--dataset1",
-        str(data),
-        "--dataset2",
-        uri,
-        "--compute",
-        "gpu-box",
-        "--input-type",
-        "mltable",
-    )
+    args = ["--to", "pipeline", "--dataset1", str(data), "--dataset2", uri]
+    out = export(tmp_path, *args, "--compute", "gpu-box", "--input-type", "mltable")
     job = ml.load_job(out / "pipeline.yml")
     assert job.type == "pipeline"
     assert job.settings.default_compute == "gpu-box"
@@ -118,19 +109,19 @@ def test_a_failing_script_fails_the_job_with_error_0085(tmp_path: Path) -> None:
     assert "ModuleNotFoundError" in done.stderr
 
 
-def test_a_missing_dataset_is_a_usage_error(tmp_path: Path) -> None:
-    answer = CliRunner().invoke(
-        cli,
-        [
-            "export",
-            str(SCRIPT),
-            "-o",
-            str(tmp_path / "o"),
-            "--to",
-            "pipeline",
-            "--dataset1",
-            "nope.csv",
-        ],
-    )
+@pytest.mark.parametrize(
+    ("dataset", "input_type", "words"),
+    [
+        ("nope.csv", "uri_file", "--dataset1 nope.csv: dataset not found"),
+        (str(FIXTURES / "values.csv"), "mltable", "a folder with an MLTable file"),
+        (str(FIXTURES), "uri_file", "a uri_file input is one file"),
+    ],
+)
+def test_a_dataset_that_cannot_work_is_a_usage_error(
+    tmp_path: Path, dataset: str, input_type: str, words: str
+) -> None:
+    args = ["export", str(SCRIPT), "-o", str(tmp_path / "o"), "--to", "pipeline"]
+    args += ["--dataset1", dataset, "--input-type", input_type]
+    answer = CliRunner().invoke(cli, args)
     assert answer.exit_code == 2
-    assert "nope.csv: dataset not found" in answer.output
+    assert words in answer.output

@@ -122,6 +122,15 @@ def test_wrong_or_missing_key_is_refused(behaviours: ServiceProcess, header: str
         assert error_detail(answer)["target"] == "Authorization"
 
 
+@pytest.mark.parametrize(("method", "path", "status"), [("GET", "/score", 405), ("GET", "/x", 404)])
+def test_wrong_routes_answer_json(
+    client: httpx.Client, method: str, path: str, status: int
+) -> None:
+    answer = client.request(method, path)
+    assert answer.status_code == status
+    assert error_detail(answer)["target"] == "path"
+
+
 def test_health_needs_no_key(behaviours: ServiceProcess) -> None:
     answer = httpx.get(behaviours.url + "/health")
     assert answer.status_code == 200
