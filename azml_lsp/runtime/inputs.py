@@ -17,6 +17,10 @@ Missing values: empty fields and the tokens of :data:`MISSING_TOKENS` (pandas' d
 their dialect form. Column names must be unique; an empty header name becomes ``Unnamed: <i>``
 as pandas names it. A column whose text values cannot all be numbers, dates or booleans is text.
 
+Files are read by pyarrow with all cores; text files over 512 MiB are read in blocks instead
+(bounded memory). Text columns become Python strings; a column with few distinct values shares
+one string object per value.
+
 This module imports neither pandas nor pyarrow until a file is loaded: :func:`check_readable`
 is the parent's cheap pre-flight check.
 """

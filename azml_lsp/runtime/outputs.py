@@ -116,7 +116,8 @@ def json_safe(value: Any) -> Any:
 
 def collect_images(workdir: Path, dest: Path) -> list[str]:
     """Copy every ``*.png`` under ``workdir`` (the Script Bundle folder and symbolic links
-    skipped) into ``dest``, oldest first, then by name; returns the copies' absolute paths.
+    skipped) into ``dest`` in creation order (the modification time where the system keeps no
+    creation time), then by name; returns the copies' absolute paths.
 
     A PNG in a subfolder is named after its relative path (``plots/a.png`` -> ``plots_a.png``).
     """

@@ -1,8 +1,8 @@
 """Result tables to Arrow, then to CSV (formatted in parallel) or Parquet.
 
 CSV: a header row, no index, missing values as empty fields, text quoted, numbers as their
-shortest exact form, dates and times in ISO form (``2024-01-31 12:00:00.000000``), booleans as
-``true``/``false``. Values CSV cannot hold natively become text: ``bytes`` as base64, durations
+shortest exact form, dates and times in ISO form (``2024-01-31 12:00:00.000000``; with a time
+zone: in UTC, ``...Z``), booleans as ``true``/``false``. Values CSV cannot hold natively become text: ``bytes`` as base64, durations
 and other objects through ``str()``; a column of mixed types is written as text.
 Parquet keeps every type pyarrow can store; a column it cannot store is refused by name.
 """
