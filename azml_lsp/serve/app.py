@@ -19,7 +19,7 @@ from azml_lsp.serve.errors import request_error, run_error
 from azml_lsp.serve.openapi import HEALTH_PATH, OPENAPI_PATH, SCORE_PATH, openapi_document
 from azml_lsp.serve.pool import PoolClosed, WorkerPool
 from azml_lsp.serve.schema import SchemaError
-from azml_lsp.serve.scoring import ScoreOutcome, score
+from azml_lsp.serve.scoring import ScoreOutcome, score, warm_up
 from azml_lsp.serve.security import bearer_matches
 from azml_lsp.serve.shapes import RequestError, ScoreInputs, parse_request, render_outputs
 
@@ -148,7 +148,9 @@ def create_app(config: ServeConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await state.pool.start()
+        errors = await state.pool.start(lambda worker: warm_up(worker, config))
+        for error in filter(None, errors):
+            LOG.warning("a worker failed its warm-up run: %s", error.message)
         try:
             yield
         finally:

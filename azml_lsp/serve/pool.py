@@ -43,16 +43,22 @@ class WorkerPool:
         """Process ids of the warm workers (for health and load reports)."""
         return [pid for w in self._workers if (pid := w.pid) is not None]
 
-    async def start(self) -> None:
+    async def start(self, warm_up: Callable[[WarmWorker], T] | None = None) -> list[T]:
+        """Start the workers, run ``warm_up`` on each (in parallel), and open the pool."""
         from azml_lsp.runtime.worker import WarmWorker
 
         loop = asyncio.get_running_loop()
-        for _ in range(self.size):
-            worker = WarmWorker(self._python)
-            await loop.run_in_executor(self._executor, worker.start)
-            self._workers.append(worker)
+        self._workers = [WarmWorker(self._python) for _ in range(self.size)]
+        for worker in self._workers:
+            worker.start()
+        results: list[T] = []
+        if warm_up is not None:
+            jobs = [loop.run_in_executor(self._executor, warm_up, w) for w in self._workers]
+            results = list(await asyncio.gather(*jobs))
+        for worker in self._workers:
             self._idle.put_nowait(worker)
         self._open = True
+        return results
 
     async def close(self) -> None:
         self._open = False

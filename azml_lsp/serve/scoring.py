@@ -88,3 +88,21 @@ def score(
 
 def internal_error(text: str) -> RunError:
     return RunError(code=0, message=text, kind="internal", detail=text)
+
+
+WARM_UP_SCRIPT = "def azureml_main(dataframe1=None, dataframe2=None):\n    return None\n"
+
+
+def warm_up(worker: WarmWorker, config: ServeConfig) -> RunError | None:
+    """Run a no-op script once, so the worker is warm before the first request; its error."""
+    with tempfile.TemporaryDirectory(prefix="azml-serve-") as tmp:
+        script = Path(tmp) / "warm_up.py"
+        script.write_text(WARM_UP_SCRIPT, encoding="utf-8")
+        request = RunRequest(
+            script=str(script), dialect=config.dialect.value, timeout_s=60, python=config.python
+        )
+        try:
+            result = worker.run(request)
+        except (RuntimeError, OSError) as exc:
+            return internal_error(f"the worker did not start: {exc}")
+        return result.error
