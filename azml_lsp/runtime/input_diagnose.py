@@ -79,6 +79,13 @@ def open_text(path: str, compression: str | None, encoding: str) -> Iterator[IO[
         yield text
 
 
+def comma_or_semicolon(path: str, compression: str | None, encoding: str) -> str:
+    """``;`` when the header row has semicolons and no comma (Excel's CSV in many locales)."""
+    with open_text(path, compression, encoding) as text:
+        header = text.readline()
+    return ";" if ";" in header and "," not in header else ","
+
+
 class BadByte(NamedTuple):
     line: int
     byte: int

@@ -62,6 +62,8 @@ def read_delimited(
     encoding = diagnose.sniff_encoding(path, compression)
     if encoding == "utf-8":
         diagnose.refuse_nul_bytes(path, compression)
+    if delimiter == ",":
+        delimiter = diagnose.comma_or_semicolon(path, compression, encoding)
     convert = pa_csv.ConvertOptions(null_values=list(MISSING_TOKENS), strings_can_be_null=True)
     read = pa_csv.ReadOptions(use_threads=True, encoding=encoding.replace("-", ""))
     reporter = Reporter(progress, os.path.getsize(path))

@@ -2,8 +2,9 @@
 
 Supported files (the suffix decides, case-insensitive):
 
-- ``.csv``, ``.tsv`` / ``.tab``: a header row, then rows; comma or tab separated, quoted fields may
-  hold separators and newlines. UTF-8 (with or without a BOM) or UTF-16/UTF-32 with a BOM. Also
+- ``.csv``, ``.tsv`` / ``.tab``: a header row, then rows; comma or tab separated (a ``.csv``
+  whose header has semicolons and no comma is read with ``;``), quoted fields may hold
+  separators and newlines. UTF-8 (with or without a BOM) or UTF-16/UTF-32 with a BOM. Also
   compressed: ``.csv.gz``, ``.csv.bz2``, ``.tsv.gz``, ``.tsv.bz2``.
 - ``.parquet`` / ``.pq`` and ``.feather`` / ``.arrow`` (Arrow IPC file): flat tables only; a
   struct, list, map or union column is refused (Azure ML datasets are flat: flatten it first).

@@ -155,3 +155,10 @@ def test_python_strings_match_arrow_values(values: list[str | None], cuts: list[
     column = pa.chunked_array(chunks, type=pa.string())
     converted = python_strings(column)
     assert converted.dtype == object and list(converted) == values
+
+
+def test_semicolon_csv_from_excel(tmp_path: Path) -> None:
+    source = pd.DataFrame({"name": ["ann", "bob"], "amount": [1.5, 2.0]})
+    path = tmp_path / "excel.csv"
+    path.write_bytes(source.to_csv(index=False, sep=";").encode("utf-8"))
+    assert_same_table(load_dataset(str(path), "designer"), source)
