@@ -61,6 +61,8 @@ def parse_request(body: bytes) -> ScoreInputs:
         data = json.loads(body)
     except UnicodeDecodeError:
         raise RequestError("the body is not UTF-8 text", "body") from None
+    except RecursionError:
+        raise RequestError("the body's JSON is nested too deeply", "body") from None
     except json.JSONDecodeError as exc:
         raise RequestError(
             f"the body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",

@@ -27,6 +27,22 @@ def test_bad_json_names_line_and_column(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
+        (b'{"Inputs": "\xff\xfe"}', "not UTF-8"),
+        (b"", "not valid JSON"),
+    ],
+    ids=["deep", "not-utf8", "empty"],
+)
+def test_bodies_json_cannot_read(client: httpx.Client, content: bytes, words: str) -> None:
+    answer = client.post("/score", content=content)
+    assert answer.status_code == 400
+    assert words in error_detail(answer)["message"]
+    assert error_detail(answer)["target"] == "body"
+
+
+@pytest.mark.parametrize(
     ("body", "target", "words"),
     [
         ([1, 2], "Inputs", '"Inputs" object'),
