@@ -42,6 +42,21 @@ class Context:
         if tree is not None:
             _index(tree, self._by_type)
 
+    @cached_property
+    def import_guarded_lines(self) -> set[int]:
+        """Lines of ``try`` blocks that catch ImportError (or everything), and of their handlers:
+        imports there are optional or fallbacks for another runtime."""
+        lines: set[int] = set()
+        for node in self.nodes(ast.Try):
+            handlers = [h for h in node.handlers if _catches_import_error(h)]
+            if not handlers:
+                continue
+            for statement in [*node.body, *(s for h in handlers for s in h.body)]:
+                lines.update(
+                    range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+                )
+        return lines
+
     @property
     def profile(self) -> DialectProfile:
         return PROFILES[self.config.dialect]
@@ -238,3 +253,11 @@ def _index(tree: ast.AST, by_type: dict[type, list[ast.AST]]) -> None:
                         push(item)
             elif isinstance(value, AST):
                 push(value)
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    names = {n.id for n in ast.walk(handler.type) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(handler.type) if isinstance(n, ast.Attribute)}
+    return bool(names & {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})

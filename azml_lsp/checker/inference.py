@@ -178,7 +178,8 @@ class Inference:
                 self._jedi_script = jedi.Script(self.ctx.source, path=self.ctx.path)
             _, _, end_line, end_column = self.ctx.span(node)
             self.jedi_calls += 1
-            names = self._jedi_script.infer(end_line, max(end_column - 2, 0))
+            # just after the expression: jedi then infers all of it (a call's result, not an argument)
+            names = self._jedi_script.infer(end_line, max(end_column - 1, 0))
         except Exception:
             return Kind.UNKNOWN
         kinds: set[Kind] = set()
@@ -231,7 +232,14 @@ _UNKNOWN = ast.Name(id=" unknown")
 
 
 def _opaque(out: dict[str, list[ast.expr]], target: ast.AST) -> None:
-    """Names bound by loops, unpacking or augmented assignment have no known kind."""
-    for node in ast.walk(target):
-        if isinstance(node, ast.Name):
-            out.setdefault(node.id, []).append(_UNKNOWN)
+    """Names bound by loops, unpacking or augmented assignment have no known kind.
+
+    ``frame["a"] = ...`` and ``obj.attr = ...`` change an object, not what its name is bound to.
+    """
+    if isinstance(target, ast.Name):
+        out.setdefault(target.id, []).append(_UNKNOWN)
+    elif isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            _opaque(out, element)
+    elif isinstance(target, ast.Starred):
+        _opaque(out, target.value)

@@ -48,6 +48,17 @@ def test_guarded_import_is_not_reported() -> None:
     assert "AZ501" not in codes(source)
 
 
+def test_fallback_imports_for_another_runtime_are_not_reported() -> None:
+    source = (
+        "try:\n    from pandas.plotting import scatter_matrix\n"
+        "except ImportError:\n    from pandas.tools.plotting import scatter_matrix\n"
+        "try:\n    import json\nexcept ImportError:\n    import simplejson as json\n"
+    ) + SCRIPT[13:]
+    found = codes(source, dialect="classic")
+    assert "AZ401" not in found and "AZ501" not in found
+    assert "AZ401" in codes("from pandas.tools.plotting import scatter_matrix\n" + SCRIPT[13:])
+
+
 JEDI_SCRIPT = (
     "import pandas as pd\n"
     "from sklearn.linear_model import LinearRegression\n\n"
@@ -71,3 +82,38 @@ def test_jedi_infers_frames_and_models_where_syntax_cannot() -> None:
     without = CheckConfig(dialect="classic", check_imports=False, use_jedi=False)
     plain = {(d.code, d.line) for d in check_source(JEDI_SCRIPT, "/tmp/jedi_case.py", without)}
     assert ("AZ401", 12) not in plain and ("AZ205", 14) not in plain
+
+
+CALL_WITH_TEXT_ARGUMENT = (
+    "import pandas as pd\n"
+    "TARGET = 'label'\n"
+    "def rank(frame, target):\n"
+    "    return pd.DataFrame({'feature': [target]})\n"
+    "def azureml_main(dataframe1=None):\n"
+    "    return (rank(dataframe1, TARGET),)\n"
+)
+
+
+def test_jedi_infers_a_call_result_not_its_last_argument() -> None:
+    config = CheckConfig(dialect="designer", check_imports=False)
+    found = [d.code for d in check_source(CALL_WITH_TEXT_ARGUMENT, "/tmp/call_case.py", config)]
+    assert "AZ205" not in found
+
+
+def test_item_assignment_keeps_a_frame_a_frame_without_jedi() -> None:
+    import ast
+
+    from azml_lsp.checker.context import Context
+
+    source = (
+        "def azureml_main(dataframe1=None):\n"
+        "    summary = dataframe1.merge(dataframe1, on='k')\n"
+        "    summary['n'] = 1\n"
+        "    summary.total = 2\n"
+        "    return summary,\n"
+    )
+    ctx = Context(source, "/tmp/item_case.py", CheckConfig(check_imports=False), ast.parse(source))
+    assert ctx.entry_function is not None
+    name = ctx.entry_function.body[-1].value.elts[0]  # type: ignore[attr-defined]
+    assert ctx.inference.kind(name, ctx.entry_function, jedi=True).value == "a pandas DataFrame"
+    assert ctx.inference.jedi_calls == 0

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 import importlib.util
 import sys
-import zipfile
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from azml_lsp.bundles import BundleError, list_modules
 from azml_lsp.checker.context import Context
 from azml_lsp.checker.model import Severity
 from azml_lsp.checker.python_versions import PYTHON2_MODULES, PYTHON3_STDLIB_SINCE
@@ -62,34 +62,16 @@ def installed(name: str) -> bool:
 
 @lru_cache(maxsize=64)
 def bundle_modules(bundle: str, stamp: float) -> tuple[frozenset[str], dict[str, str]]:
-    """Top-level module names of a bundle zip or folder, and nested ones (name -> path).
-
-    Raises OSError or zipfile.BadZipFile for a missing or broken bundle.
-    """
-    path = Path(bundle)
-    if path.is_dir():
-        names = []
-        for entry in path.iterdir():
-            names.append(entry.name + "/" if entry.is_dir() else entry.name)
-            if entry.is_dir():
-                names.extend(f"{entry.name}/{child.name}" for child in entry.iterdir())
-    else:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-    top: set[str] = set()
+    """Top-level module names of a bundle zip or folder, and modules one folder down (name ->
+    path, for the "zipped the folder, not its contents" hint). Raises BundleError."""
+    listing = list_modules(bundle)
     nested: dict[str, str] = {}
-    for name in names:
+    for name in listing.files:
         parts = PurePosixPath(name).parts
-        if not parts or parts[0] in ("__MACOSX", "__pycache__"):
-            continue
-        module = _module_name(parts[-1]) if len(parts) == 1 else parts[0]
-        if len(parts) == 1 and name.endswith("/"):
-            module = parts[0]
-        if module and module.isidentifier():
-            top.add(module)
-        if len(parts) == 2 and _module_name(parts[1]):
-            nested.setdefault(_module_name(parts[1]) or "", name)
-    return frozenset(top), nested
+        module = _module_name(parts[1]) if len(parts) == 2 else None
+        if module:
+            nested.setdefault(module, name)
+    return frozenset(listing.modules), nested
 
 
 def _module_name(filename: str) -> str | None:
@@ -110,13 +92,13 @@ def check_imports(ctx: Context) -> None:
         try:
             path = Path(bundle)
             top, nested = bundle_modules(str(path.resolve()), path.stat().st_mtime)
-        except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        except (OSError, BundleError, ValueError) as exc:
             ctx.report(
                 BAD_BUNDLE.code,
                 (1, 1, 1, 1),
                 f"cannot read the Script Bundle {bundle}: {exc}; pass an existing zip or folder",
             )
-    guarded = _guarded_lines(ctx)
+    guarded = ctx.import_guarded_lines
     imported: dict[str, ast.AST] = {}
     target = ctx.config.version
     for node, name in _imported_names(ctx):
@@ -166,26 +148,6 @@ def _imported_names(ctx: Context) -> list[tuple[ast.stmt, str]]:
             out.append((imported, imported.module.split(".")[0]))
     out.sort(key=lambda pair: (pair[0].lineno, pair[0].col_offset))
     return out
-
-
-def _guarded_lines(ctx: Context) -> set[int]:
-    """Lines inside ``try`` blocks that catch ImportError (or everything)."""
-    lines: set[int] = set()
-    for node in ctx.nodes(ast.Try):
-        if any(_catches_import_error(h) for h in node.handlers):
-            for statement in node.body:
-                lines.update(
-                    range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
-                )
-    return lines
-
-
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
-    if handler.type is None:
-        return True
-    names = {n.id for n in ast.walk(handler.type) if isinstance(n, ast.Name)}
-    names |= {n.attr for n in ast.walk(handler.type) if isinstance(n, ast.Attribute)}
-    return bool(names & {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
 CHECKS = [(("AZ501", "AZ502", "AZ503"), check_imports, True)]

@@ -97,6 +97,8 @@ def check_removed(ctx: Context) -> None:
                 api = REMOVED_FUNCTIONS[attribute.attr]
                 _report(ctx, REMOVED.code, attribute, api, f"`pandas.{attribute.attr}`")
     for node in ctx.nodes(ast.ImportFrom):
+        if node.lineno in ctx.import_guarded_lines:
+            continue
         module = node.module or ""
         for alias in node.names:
             api = REMOVED_IMPORTS.get((module, alias.name))
@@ -107,6 +109,8 @@ def check_removed(ctx: Context) -> None:
             if api is not None:
                 _report(ctx, REMOVED.code, node, api, f"`from {module} import {alias.name}`")
     for imp in ctx.nodes(ast.Import):
+        if imp.lineno in ctx.import_guarded_lines:
+            continue
         for alias in imp.names:
             if alias.name.startswith("pandas.tools"):
                 _report(ctx, REMOVED.code, imp, REMOVED_FUNCTIONS["tools"], f"`{alias.name}`")
