@@ -103,7 +103,7 @@ def read_delimited(
     if _ends_in_open_quote(table):
         bad = diagnose.first_bad_record(path, compression, encoding, delimiter)
         if bad is not None:
-            raise _delimited_error(path, compression, encoding, delimiter, None)
+            raise _bad_record_error(path, bad)
     return table
 
 
@@ -120,11 +120,15 @@ def _ends_in_open_quote(table: pa.Table) -> bool:
 
 
 def _delimited_error(
-    path: str, compression: str | None, encoding: str, delimiter: str, exc: Exception | None
+    path: str, compression: str | None, encoding: str, delimiter: str, exc: Exception
 ) -> InputError:
     bad = diagnose.first_bad_record(path, compression, encoding, delimiter)
     if bad is None:
         return InputError(path, f"cannot be read: {exc}", "check that it is a well-formed table")
+    return _bad_record_error(path, bad)
+
+
+def _bad_record_error(path: str, bad: diagnose.BadRecord) -> InputError:
     if bad.fields < 0:
         return InputError(
             path,
