@@ -14,12 +14,11 @@ NESTED_HINT = (
     "Execute Python Script inputs are flat tables: flatten or drop it first "
     "(e.g. with pandas.json_normalize, or one column per field)"
 )
-
-
 NESTED_TYPES = (pa.types.is_nested, pa.types.is_union)
 
 
 def refuse_nested(path: str, schema: pa.Schema) -> None:
+    """Refuse a struct, list, map or union column by name."""
     for field in schema:
         value_type = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
         if any(test(value_type) for test in NESTED_TYPES):
@@ -98,6 +97,7 @@ def release_memory() -> None:
 
 
 def checked_frame(path: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame parsed from JSON: names as text and unique, no nested objects or lists."""
     frame.columns = column_names(path, [str(c) for c in frame.columns], None)
     for name, dtype in frame.dtypes.items():
         if dtype == np.dtype(object) and any(isinstance(v, dict | list) for v in frame[name]):
