@@ -118,7 +118,7 @@ class AzmlLanguageServer(LanguageServer):
             return
         version, source = document.version, document.source
         context = self.context_of(document)
-        full = self._checking(source, context, True)
+        full = self._checking(source, context, self.jedi.is_warm)
         done, _ = await asyncio.wait({full}, timeout=FAST_CHECK_BUDGET_S)
         if not done:
             self._publish_if_current(
@@ -143,6 +143,16 @@ class AzmlLanguageServer(LanguageServer):
         self.checked[uri] = diagnostics.CheckedVersion(version, findings)
         self.publish(uri, context)
 
+    def after_warm_up(self) -> None:
+        """Warm the checker's inference too, then check open scripts with it (until jedi is
+        warm, checks use the syntax-only rules, so they never compete with the warm-up)."""
+        diagnostics.warm_up(WARM_UP_SOURCE)
+        self.loop_call(self.recheck_all)
+
+    def recheck_all(self) -> None:
+        for uri in list(self.workspace.text_documents):
+            self.schedule_check(uri, delay=0)
+
     def publish(self, uri: str, context: ScriptContext | None = None) -> None:
         document = self.workspace.text_documents.get(uri)
         if document is None:
@@ -166,10 +176,7 @@ class AzmlLanguageServer(LanguageServer):
         if checked is not None and checked.version == document.version:
             return checked.findings
         context = self.context_of(document)
-        loop = asyncio.get_running_loop()
-        findings = await loop.run_in_executor(
-            self.thread_pool, diagnostics.check, document.source, context
-        )
+        findings = await self._checking(document.source, context, self.jedi.is_warm)
         self.checked[document.uri] = diagnostics.CheckedVersion(document.version, findings)
         return findings
 
@@ -358,7 +365,7 @@ def initialize(ls: AzmlLanguageServer, params: types.InitializeParams) -> None:
 async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -> None:
     ls._loop = asyncio.get_running_loop()
     root = ls.workspace.root_path or str(Path.cwd())
-    ls.jedi.start_warm_up(root, then=lambda: diagnostics.warm_up(WARM_UP_SOURCE))
+    ls.jedi.start_warm_up(root, then=ls.after_warm_up)
     if ls.config.prestart_worker:
         threading.Thread(target=ls.worker, name="azml-worker-start", daemon=True).start()
 
@@ -392,8 +399,7 @@ def did_change_configuration(
     except ConfigError as exc:
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, str(exc)))
         return
-    for uri in list(ls.workspace.text_documents):
-        ls.schedule_check(uri, delay=0)
+    ls.recheck_all()
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -431,10 +437,20 @@ async def completion(
     ls: AzmlLanguageServer, params: types.CompletionParams
 ) -> types.CompletionList:
     view = ls.view_of(_uri(params))
-    nothing: list[Completion] = []
-    found = await ls.jedi_call(
-        nothing, jedi_features.completions, view, params.position, ls.jedi.frame_members
+    loop = asyncio.get_running_loop()
+    prefix = await loop.run_in_executor(
+        ls.thread_pool, jedi_features.frame_prefix, view, params.position
     )
+    if prefix is not None:
+        members = ls.jedi.known_frame_members()
+        if members is None:
+            await ls.jedi_call([], ls.jedi.frame_members)
+            members = ls.jedi.known_frame_members() or []
+        chosen = jedi_features.matching(members, prefix)
+        items = [jedi_features.member_item(m, i) for i, m in enumerate(chosen)]
+        return types.CompletionList(is_incomplete=False, items=items)
+    nothing: list[Completion] = []
+    found = await ls.jedi_call(nothing, jedi_features.completions, view, params.position)
     generation = ls.jedi.remember_completions(found)
     items = [jedi_features.completion_item(c, i, f"{generation}:{i}") for i, c in enumerate(found)]
     return types.CompletionList(is_incomplete=False, items=items)
@@ -444,7 +460,12 @@ async def completion(
 async def completion_resolve(
     ls: AzmlLanguageServer, item: types.CompletionItem
 ) -> types.CompletionItem:
-    found = ls.jedi.completion(str(item.data)) if item.data is not None else None
+    key = str(item.data) if item.data is not None else ""
+    if key.startswith(jedi_features.FRAME_MEMBER):
+        name = key.removeprefix(jedi_features.FRAME_MEMBER)
+        found = await ls.jedi_call(None, ls.jedi.frame_member, name)
+    else:
+        found = ls.jedi.completion(key)
     if found is None:
         return item
     return await ls.jedi_call(item, jedi_features.resolve_item, item, found)

@@ -6,7 +6,6 @@ types in the editor's positions. They are blocking: the server runs them off its
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +15,7 @@ from jedi.api.classes import BaseName, Completion, Name, Signature
 from lsprotocol import types
 
 from azml_lsp.contract import Dialect, port_of_parameter
+from azml_lsp.server.frame_members import Member
 from azml_lsp.server.jedi_source import (
     PANDAS_ALIAS,
     VirtualSource,
@@ -24,6 +24,8 @@ from azml_lsp.server.jedi_source import (
 )
 from azml_lsp.server.positions import PositionMapper, split_lines
 
+FRAME_MEMBER = "frame:"
+"""Completion data of a DataFrame member: this prefix and the member's name."""
 _ENVIRONMENT = jedi.InterpreterEnvironment()
 """jedi inspects compiled modules in this process: no helper process, no pipe round trips."""
 _KINDS: dict[str, types.CompletionItemKind] = {
@@ -120,39 +122,42 @@ def _visible(name: BaseName) -> bool:
     return name.name != PANDAS_ALIAS
 
 
-def completions(
-    view: ScriptView,
-    position: types.Position,
-    frame_members: Callable[[], list[Completion]] | None = None,
-) -> list[Completion]:
-    """jedi's completions at a position, the virtual copy's private names left out.
-
-    After ``<frame parameter>.`` the members of DataFrame are known by contract: they come from
-    ``frame_members`` (computed once) instead of a fresh inference.
-    """
-    if frame_members is not None:
-        line, column = view.mapper.to_code_points(position)
-        prefix = frame_attribute_prefix(view.virtual, line + 1, column)
-        if prefix is not None:
-            return matching(frame_members(), prefix)
+def completions(view: ScriptView, position: types.Position) -> list[Completion]:
+    """jedi's completions at a position, the virtual copy's private names left out."""
     line, column = view.jedi_position(position)
     return [c for c in view.script.complete(line, column) if _visible(c)]
 
 
-def matching(completions: list[Completion], prefix: str) -> list[Completion]:
-    """The completions a typed prefix keeps, as jedi filters them (case-insensitive start)."""
+def frame_prefix(view: ScriptView, position: types.Position) -> str | None:
+    """The typed prefix when the cursor follows ``<frame parameter>.`` (see
+    :func:`~azml_lsp.server.jedi_source.frame_attribute_prefix`), else None."""
+    line, column = view.mapper.to_code_points(position)
+    return frame_attribute_prefix(view.virtual, line + 1, column)
+
+
+def matching(members: list[Member], prefix: str) -> list[Member]:
+    """The members a typed prefix keeps, as jedi filters them (case-insensitive start)."""
     wanted = prefix.lower()
-    return [c for c in completions if c.name.lower().startswith(wanted)]
+    return [m for m in members if m.name.lower().startswith(wanted)]
+
+
+def member_item(member: Member, index: int) -> types.CompletionItem:
+    """A completion item for a DataFrame member; resolve finds it by name."""
+    return _item(member.name, member.type, index, f"{FRAME_MEMBER}{member.name}")
 
 
 def completion_item(completion: Completion, index: int, data: object) -> types.CompletionItem:
     """A cheap completion item: no signatures or docs (those come in resolve)."""
+    return _item(completion.name, completion.type, index, data)
+
+
+def _item(name: str, kind: str, index: int, data: object) -> types.CompletionItem:
     return types.CompletionItem(
-        label=completion.name,
-        kind=_KINDS.get(completion.type, types.CompletionItemKind.Text),
+        label=name,
+        kind=_KINDS.get(kind, types.CompletionItemKind.Text),
         sort_text=f"{index:05d}",
-        filter_text=completion.name,
-        insert_text=completion.name,
+        filter_text=name,
+        insert_text=name,
         data=data,
     )
 

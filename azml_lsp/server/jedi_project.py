@@ -23,11 +23,18 @@ _lock = threading.Lock()
 _projects: dict[tuple[str, str | None], jedi.Project] = {}
 
 
+def cache_root() -> Path:
+    """The server's cache folder: ``$AZML_CACHE_DIR``, else ``azml-lsp`` in the user's cache."""
+    explicit = os.environ.get("AZML_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "azml-lsp"
+
+
 def cache_dir() -> Path:
-    """Where materialised bundles live (``$AZML_CACHE_DIR`` or the user's cache folder)."""
-    base = os.environ.get("AZML_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return (root if os.environ.get("AZML_CACHE_DIR") else root / "azml-lsp") / "bundles"
+    """Where materialised bundles live."""
+    return cache_root() / "bundles"
 
 
 def materialise_zip(zip_path: Path) -> Path:

@@ -20,7 +20,8 @@ from jedi.api.classes import Completion
 from lsprotocol import types
 
 from azml_lsp.contract import DEFAULT_DIALECT, RECOMMENDED_SIGNATURE
-from azml_lsp.server import jedi_features
+from azml_lsp.server import frame_members, jedi_features
+from azml_lsp.server.frame_members import Member
 from azml_lsp.server.jedi_features import ScriptView
 from azml_lsp.server.jedi_project import project_for
 
@@ -53,7 +54,22 @@ class JediService:
         self._generation = 0
         self._frame_members: list[Completion] | None = None
         self._frame_lock = threading.Lock()
+        self._known_members: list[Member] | None = None
+        self._disk_tried = False
         self._root = "."
+
+    @property
+    def is_warm(self) -> bool:
+        return self._warm.is_set()
+
+    def when_warm(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (in a helper thread) once the warm-up is over."""
+
+        def wait_then_call() -> None:
+            self._warm.wait()
+            callback()
+
+        threading.Thread(target=wait_then_call, name="azml-after-warm-up", daemon=True).start()
 
     @property
     def warm_up_seconds(self) -> float | None:
@@ -101,7 +117,21 @@ class JediService:
                 line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
                 position = types.Position(line, len("    dataframe1."))
                 self._frame_members = jedi_features.completions(view, position)
+                self._known_members = [Member(c.name, c.type) for c in self._frame_members]
+                frame_members.store(self._known_members)
             return self._frame_members
+
+    def known_frame_members(self) -> list[Member] | None:
+        """The DataFrame members without waiting: inferred in this run, or stored by an
+        earlier one; None when neither is there yet."""
+        if self._known_members is None and not self._disk_tried:
+            self._disk_tried = True
+            self._known_members = frame_members.load()
+        return self._known_members
+
+    def frame_member(self, name: str) -> Completion | None:
+        """jedi's completion of one DataFrame member (for resolve)."""
+        return next((c for c in self.frame_members() if c.name == name), None)
 
     def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
         self._warm.wait(_WARM_UP_TIMEOUT_S)

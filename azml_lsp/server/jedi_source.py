@@ -199,6 +199,8 @@ def frame_attribute_prefix(virtual: VirtualSource, line: int, column: int) -> st
     before = name.get_previous_leaf()
     if before is not None and before.type == "operator" and before.value == ".":
         return None
+    if _error_before_on_line(name):
+        return None  # an unterminated string or other damage: let jedi decide
     funcdef = _entry_funcdef(virtual.module, entry)
     if funcdef is None or not funcdef.children[-1].start_pos < (line, column) < funcdef.end_pos:
         return None
@@ -206,6 +208,16 @@ def frame_attribute_prefix(virtual: VirtualSource, line: int, column: int) -> st
     if any(p.search(body) for p in _rebinding_patterns(name.value)):
         return None
     return prefix
+
+
+def _error_before_on_line(leaf: tree.Leaf) -> bool:
+    line = leaf.start_pos[0]
+    current = leaf.get_previous_leaf()
+    while current is not None and current.end_pos[0] >= line:
+        if current.type == "error_leaf":
+            return True
+        current = current.get_previous_leaf()
+    return False
 
 
 def _entry_funcdef(module: tree.Module, entry: EntryPoint) -> tree.Function | None:

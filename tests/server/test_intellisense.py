@@ -90,6 +90,28 @@ async def test_third_parameter_is_not(client: LanguageClient, workspace: Path) -
     assert "groupby" not in await complete(client, uri, position_of(text, "    c."))
 
 
+@pytest.mark.parametrize(
+    "rebinding", ["df = 3", "df, other = 3, 4", "for df in range(3):\n        pass"]
+)
+async def test_a_rebound_parameter_is_inferred_again(
+    client: LanguageClient, workspace: Path, rebinding: str
+) -> None:
+    text = f"def azureml_main(df=None):\n    {rebinding}\n    df.\n"
+    uri = open_script(client, workspace / f"rebound_{abs(hash(rebinding))}.py", text)
+    labels = await complete(client, uri, position_of(text, "    df."))
+    assert "groupby" not in labels
+    assert "bit_length" in labels
+
+
+async def test_completion_in_strings_and_comments_is_not_a_frame(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = 'def azureml_main(df=None):\n    text = "df.\n    # df.\n'
+    uri = open_script(client, workspace / "in_string.py", text)
+    assert "groupby" not in await complete(client, uri, position_of(text, '"df.'))
+    assert "groupby" not in await complete(client, uri, position_of(text, "# df."))
+
+
 async def test_completion_resolve_adds_signature_and_docs(
     client: LanguageClient, workspace: Path
 ) -> None:
