@@ -99,8 +99,16 @@ def _text(value: Any) -> str | None:
 
 
 def write_csv(table: pa.Table, path: Path) -> None:
-    """Write ``table`` as CSV. A large table is cut into one run of rows per thread; each
-    thread writes its own part file, then the parts are appended to ``path`` in order."""
+    """Write ``table`` as CSV; raises :class:`UnwritableColumn` for what pyarrow refuses."""
+    try:
+        _write_csv_parts(table, path)
+    except pa.ArrowException as exc:
+        raise UnwritableColumn("", str(exc)) from None
+
+
+def _write_csv_parts(table: pa.Table, path: Path) -> None:
+    """A large table is cut into one run of rows per thread; each thread writes its own part
+    file, then the parts are appended to ``path`` in order."""
     workers = min(CSV_MAX_THREADS, os.cpu_count() or 1)
     if table.num_rows < CSV_PARALLEL_MIN_ROWS or workers == 1:
         pa_csv.write_csv(table, str(path))
