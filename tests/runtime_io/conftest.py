@@ -17,8 +17,13 @@ def reference() -> pd.DataFrame:
             "id": [1, 2, 3, 4],
             "score": [1.5, np.nan, -3.25, 1e-3],
             "name": ["ann", None, "cé dric", 'quote " and, comma'],
-            "when": pd.to_datetime(
-                ["2024-01-31 12:00:00", None, "1999-12-31 00:00:00", "2024-02-29 08:30:00"]
+            "when": pd.Series(
+                [
+                    pd.Timestamp("2024-01-31 12:00"),
+                    pd.NaT,
+                    pd.Timestamp("1999-12-31"),
+                    pd.Timestamp("2024-02-29 08:30"),
+                ]
             ),
             "flag": [True, False, True, False],
         }

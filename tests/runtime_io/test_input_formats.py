@@ -35,7 +35,7 @@ def _jsonl(frame: pd.DataFrame) -> bytes:
     return "".join(json.dumps(r) + "\n" for r in _records(frame)).encode("utf-8")
 
 
-PLAIN_WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
+PLAIN_WRITERS: dict[str, Callable[[pd.DataFrame, Path], object]] = {
     ".csv": lambda f, p: p.write_bytes(_csv(f)),
     ".tsv": lambda f, p: p.write_bytes(_csv(f, "\t")),
     ".tab": lambda f, p: p.write_bytes(_csv(f, "\t")),

@@ -78,7 +78,9 @@ def test_large_csv_is_identical_to_a_single_threaded_write(tmp_path: Path) -> No
 
     rng = np.random.default_rng(3)
     frame = pd.DataFrame({"a": np.arange(100_000), "b": rng.normal(size=100_000)})
-    frame["c"] = np.where(frame["a"] % 3 == 0, None, frame["a"].astype(str)).astype(object)
+    frame["c"] = pd.Series(
+        [None if a % 3 == 0 else str(a) for a in frame["a"]], dtype=object, index=frame.index
+    )
     ours, plain = tmp_path / "ours.csv", tmp_path / "plain.csv"
     write_table(frame, ours, "csv")
     pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), str(plain))
@@ -168,7 +170,7 @@ def test_preview_is_json_safe() -> None:
         {
             "i": np.array([1, 2], dtype=np.int32),
             "f": [np.nan, np.inf],
-            "t": pd.to_datetime(["2024-05-01 10:30", None]),
+            "t": pd.Series([pd.Timestamp("2024-05-01 10:30"), pd.NaT]),
             "s": ["x" * 500, None],
             "b": [b"\x00a", None],
             "d": pd.to_timedelta([5, None], unit="s"),

@@ -124,8 +124,8 @@ def _render(result: RunResult) -> str:
 
 
 def test_summary_of_a_successful_run(result: RunResult, tmp_path: Path) -> None:
-    result.report, result.log = write_report(result, tmp_path / "out")
-    result.report, result.log = str(result.report), str(result.log)
+    report, log = write_report(result, tmp_path / "out")
+    result.report, result.log = str(report), str(log)
     text = _render(result)
     table = result.outputs[0]
     assert "succeeded" in text and result.script in text
