@@ -40,7 +40,7 @@ def print_summary(result: RunResult, console: Console) -> None:
 
 def _print_error(error: RunError, script: str, console: Console) -> None:
     where = f"{script}:{error.line}: " if error.line is not None else ""
-    headline = error.detail or error.message.strip().splitlines()[-1]
+    headline = _headline(error)
     if error.exception and not headline.startswith(error.exception):
         headline = f"{error.exception}: {headline}" if error.detail else error.exception
     console.print(f"[bold red]error:[/] {escape(where + headline)}", highlight=False)
@@ -51,8 +51,16 @@ def _print_error(error: RunError, script: str, console: Console) -> None:
             text = f" - {frame.text.strip()}" if frame.text else ""
             location = f"{frame.path}:{frame.line} in {frame.function}{text}"
             console.print(f"  {escape(location)}", highlight=False)
-    if error.message and error.message != error.detail:
+    if error.message.strip() and error.message.strip() not in (error.detail, headline):
         console.print(escape(error.message), style="red", highlight=False)
+
+
+def _headline(error: RunError) -> str:
+    """The detail, else the message's last line of substance (the 0085 frame lines skipped)."""
+    if error.detail:
+        return error.detail
+    lines = [line for line in error.message.splitlines() if line.strip() and line[0] != "-"]
+    return lines[-1].strip() if lines else f"{error.kind} error"
 
 
 def _print_table(table: OutputTable, console: Console) -> None:

@@ -151,3 +151,27 @@ def test_summary_of_a_failed_run_points_at_the_line(result: RunResult) -> None:
     assert f"error: {result.script}:12: KeyError" in text
     assert f"{result.script}:12 in azureml_main" in text
     assert "Got exception when invoking script at line 12" in text
+
+
+@pytest.mark.parametrize(
+    ("message", "headline"),
+    [
+        ("the script ran longer than 5 s", "the script ran longer than 5 s"),
+        (
+            error_0085("SystemExit", "3", None),
+            "Got exception when invoking script: 'SystemExit: 3'.",
+        ),
+        ("", "crash error"),
+    ],
+)
+def test_summary_headline_without_detail(message: str, headline: str) -> None:
+    result = RunResult(
+        ok=False, dialect="classic", error=RunError(code=0, kind="crash", message=message)
+    )
+    text = _render(result)
+    lines = text.splitlines()
+    assert lines[1] == f"error: {headline}"
+    if message.strip() in ("", headline):
+        assert text.count(headline) == 1
+    else:
+        assert lines[2:] == message.splitlines()
