@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -36,6 +39,33 @@ def test_results_panel_shows_the_plot(findings: Findings) -> None:
     assert images, f"the results panel has no image; {describe(findings)}"
     assert all(i["complete"] and i["width"] > 0 for i in images), images
     assert Path(findings["screenshot"]).stat().st_size > 0
+
+
+def test_missing_server_is_reported_with_the_install_command(findings: Findings) -> None:
+    message = findings.get("missing_server_message") or ""
+    assert "azml_lsp" in message and "pip install azml-lsp" in message, describe(findings)
+
+
+def test_check_workspace_counts_what_the_cli_finds(findings: Findings) -> None:
+    workspace = Path(findings["workspace"])
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "azml_lsp",
+            "check",
+            "--format",
+            "json",
+            str(workspace),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.startswith("["), f"azml check failed ({done.returncode}): {done.stderr}"
+    expected = len(json.loads(done.stdout))
+    assert expected > 0, f"the example workspace should have a finding: {done.stdout}"
+    assert findings.get("check_total") == expected, describe(findings)
 
 
 def test_debug_session_stops_at_breakpoint(findings: Findings) -> None:

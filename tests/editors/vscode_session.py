@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -124,9 +125,12 @@ def vscode(root: Path) -> Findings:
     (user_data / "User").mkdir(parents=True)
     (user_data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS, indent=2))
     findings_file, view_file = root / "findings.json", root / "view.json"
+    bare = root / "bare-python"
+    run_step([sys.executable, "-m", "venv", "--without-pip", str(bare)], root, dict(os.environ), 60)
     env = node_env(
         root,
         AZML_VSCODE_SELFTEST=str(findings_file),
+        AZML_VSCODE_SELFTEST_BARE_PYTHON=str(bare / "bin" / "python"),
         EXTENSIONS_GALLERY=json.dumps({"serviceUrl": "http://127.0.0.1:9/gallery"}),
     )
     base = [
@@ -143,7 +147,12 @@ def vscode(root: Path) -> Findings:
     serve += ["--disable-update-check", "--disable-workspace-trust", str(workspace)]
     with open(root / "code-server.log", "wb") as log:
         server = subprocess.Popen(
-            [*base, *serve], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            [*base, *serve],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             wait_until_serving(url, server, 60)
@@ -161,5 +170,6 @@ def vscode(root: Path) -> Findings:
     findings["log"] = findings.get("log", []) + view.pop("log")
     findings.update(view)
     findings["vsix"] = str(vsix)
+    findings["workspace"] = str(workspace)
     findings["screenshot"] = str(SCREENSHOT)
     return findings

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
@@ -36,7 +37,8 @@ export class AzmlClient implements vscode.Disposable {
   private async start(): Promise<LanguageClient | undefined> {
     const scope = vscode.workspace.workspaceFolders?.[0]?.uri;
     this.python = await resolveInterpreter(scope);
-    const missing = await missingServer(this.python);
+    const cwd = scope?.scheme === 'file' ? scope.fsPath : os.homedir();
+    const missing = await missingServer(this.python, cwd);
     if (missing) {
       this.output.appendLine(`${this.python} cannot import azml_lsp: ${missing}`);
       void this.offerInstall(missing);
@@ -46,6 +48,7 @@ export class AzmlClient implements vscode.Disposable {
     const serverOptions: ServerOptions = {
       command: this.python,
       args: ['-m', 'azml_lsp', 'lsp'],
+      options: { cwd },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'python' }],

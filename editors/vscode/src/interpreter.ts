@@ -38,13 +38,16 @@ export async function resolveInterpreter(resource?: vscode.Uri): Promise<string>
   );
 }
 
-/** Undefined when `python` can import azml_lsp; else what went wrong, in its own words. */
-export function missingServer(python: string): Promise<string | undefined> {
+/**
+ * Undefined when `python`, started in `cwd` like the server, can import azml_lsp; else what went
+ * wrong, in its own words.
+ */
+export function missingServer(python: string, cwd: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(
       python,
       ['-c', 'import azml_lsp'],
-      { timeout: 30_000 },
+      { timeout: 30_000, cwd },
       (error, _stdout, stderr) => {
         if (!error) resolve(undefined);
         else resolve((stderr || error.message).trim().split('\n').pop());

@@ -101,7 +101,7 @@ export class Runner implements vscode.Disposable {
     });
   }
 
-  /** Checks every Python file of the workspace; findings of closed files go to Problems. */
+  /** Checks the workspace's scripts; the findings of closed files go to Problems. */
   check(): Promise<number | undefined> {
     return this.withStatus('azml: checking the workspace', async () => {
       const files = await vscode.workspace.findFiles(
@@ -112,7 +112,10 @@ export class Runner implements vscode.Disposable {
       const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
       this.checked.clear();
       let total = 0;
+      let scripts = 0;
       for (const file of files) {
+        if (!(await isScript(file))) continue;
+        scripts++;
         const findings = await this.client.execute<Finding[]>(
           CHECK_COMMAND,
           { uri: file.toString() },
@@ -128,7 +131,7 @@ export class Runner implements vscode.Disposable {
       }
       this.status.text = `$(checklist) azml: ${total} finding(s)`;
       void vscode.window.showInformationMessage(
-        `azml: ${total} finding(s) in ${files.length} Python file(s)`,
+        `azml: ${total} finding(s) in ${scripts} script(s)`,
       );
       return total;
     });
@@ -138,6 +141,12 @@ export class Runner implements vscode.Disposable {
     this.status.dispose();
     this.checked.dispose();
   }
+}
+
+/** Like `azml check FOLDER`: a script defines azureml_main or carries an `# azml:` header. */
+async function isScript(file: vscode.Uri): Promise<boolean> {
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  return /\bazureml_main\b|^\s*#\s*azml:/m.test(text);
 }
 
 function toDiagnostic(finding: Finding): vscode.Diagnostic {

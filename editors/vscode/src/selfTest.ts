@@ -2,6 +2,7 @@
  * The editor scenario run from inside VS Code through its API, when $AZML_VSCODE_SELFTEST names
  * a file: the findings are written there as JSON for the end-to-end test to check.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { DebugAddress, RunResult } from './model';
@@ -198,6 +199,11 @@ async function scenario(findings: Findings): Promise<void> {
     note(findings, 'debug');
     findings.debug = await debugScenario(findings, document);
 
+    note(findings, 'check workspace');
+    findings.check_total = await vscode.commands.executeCommand<number | undefined>(
+      'azml.checkWorkspace',
+    );
+
     note(findings, 'run');
     for (const command of ['closeSidebar', 'closePanel', 'closeAuxiliaryBar']) {
       await vscode.commands.executeCommand(`workbench.action.${command}`);
@@ -206,6 +212,20 @@ async function scenario(findings: Findings): Promise<void> {
   } finally {
     watch.dispose();
   }
+}
+
+/**
+ * After the findings are read: switch `azml.python` to an interpreter without azml_lsp (named by
+ * $AZML_VSCODE_SELFTEST_BARE_PYTHON), once `${file}.next` exists, so the browser can read the
+ * message the user gets.
+ */
+async function missingServerScenario(file: string): Promise<void> {
+  const bare = process.env.AZML_VSCODE_SELFTEST_BARE_PYTHON;
+  if (!bare) return;
+  await waitFor(120, () => (existsSync(`${file}.next`) ? true : undefined));
+  await vscode.workspace
+    .getConfiguration('azml')
+    .update('python', bare, vscode.ConfigurationTarget.Workspace);
 }
 
 /** Runs the scenario and writes the findings to `file`. */
@@ -220,4 +240,5 @@ export async function runSelfTest(file: string): Promise<void> {
   }
   note(findings, 'finish');
   await writeFile(file, JSON.stringify(findings));
+  await missingServerScenario(file);
 }

@@ -1,8 +1,11 @@
 // Opens code-server in Chromium, waits for the extension's self-test to write its findings,
 // then reads the results panel (a webview) and takes a screenshot of the workbench.
 //
+// Then it lets the self-test switch to an interpreter without azml_lsp (by creating
+// FINDINGS_FILE.next) and reads the message the user gets.
+//
 // node drive.mjs URL FINDINGS_FILE SCREENSHOT OUT_JSON   (env: AZML_VSCODE_DIR, CHROMIUM)
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -76,6 +79,15 @@ try {
   }
   await page.screenshot({ path: screenshot });
   note('screenshot taken');
+  writeFileSync(`${findingsFile}.next`, '');
+  const message = page.locator('.notification-list-item-message', { hasText: 'azml_lsp' }).first();
+  try {
+    await message.waitFor({ timeout: 60_000 });
+    view.missing_server_message = await message.textContent();
+    await page.screenshot({ path: screenshot.replace(/\.png$/, '-missing-server.png') });
+  } catch (error) {
+    note(`no message about a missing azml_lsp: ${error.message}`);
+  }
 } finally {
   await browser.close();
   await writeFile(outFile, JSON.stringify(view));
