@@ -118,7 +118,7 @@ def _error(error: RunError, script: str) -> str:
     where = f"{script}:{error.line}" if error.line is not None else ""
     facts = [
         ("Exception", error.exception),
-        ("Line", where),
+        ("Where", where),
         ("Code", f"{error.code:04d}" if error.code else ""),
         ("Kind", error.kind),
     ]
