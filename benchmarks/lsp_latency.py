@@ -117,13 +117,14 @@ class RssSampler(threading.Thread):
 class Client:
     """A minimal LSP client over a child's stdio."""
 
-    def __init__(self, command: list[str], cwd: Path) -> None:
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             cwd=cwd,
+            env={**os.environ, **(env or {})},
         )
         self._ids = itertools.count(1)
         self._waiting: dict[int, queue.Queue[dict[str, Any]]] = {}
@@ -220,7 +221,10 @@ def percentile(values: list[float], fraction: float) -> float:
 class Session:
     """One server, one script: the measured conversation."""
 
-    def __init__(self, server: Server, root: Path, settle: float, warm_runs: int) -> None:
+    def __init__(
+        self, server: Server, root: Path, settle: float, warm_runs: int, env: dict[str, str]
+    ) -> None:
+        self.env = env
         self.server = server
         self.root = root
         self.settle = settle
@@ -257,7 +261,7 @@ class Session:
 
     def run(self) -> dict[str, float | str]:
         started = time.perf_counter()
-        self.client = Client(self.server.command, self.root)
+        self.client = Client(self.server.command, self.root, self.env)
         sampler = RssSampler(self.client.process.pid)
         sampler.start()
         try:
@@ -481,6 +485,11 @@ def main() -> int:
         "--runs", type=int, default=3, help="timed Runs (in-editor and cold); 0 skips"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--empty-azml-cache",
+        action="store_true",
+        help="start azml with an empty cache folder (no stored DataFrame members, no bundles)",
+    )
     args = parser.parse_args()
     chosen = [SERVERS[n.strip()] for n in args.servers.split(",") if n.strip()]
     missing = [s.name for s in chosen if shutil.which(s.command[0]) is None]
@@ -491,11 +500,15 @@ def main() -> int:
         root = Path(folder)
         for server in chosen:
             print(f"measuring {server.name} ...", file=sys.stderr, flush=True)
-            results[server.name] = Session(server, root, args.settle, args.warm).run()
+            env = {"AZML_CACHE_DIR": str(root / "empty-cache")} if args.empty_azml_cache else {}
+            results[server.name] = Session(server, root, args.settle, args.warm, env).run()
         runs = run_times(root, args.runs, args.settle) if args.runs and "azml" in results else None
     print(table(results, runs))
-    print(f"\nfirst completion requested {args.settle:g} s after didOpen; "
-          f"{args.warm} warm completions; {os.cpu_count()} CPUs")  # fmt: skip
+    cache = "an empty" if args.empty_azml_cache else "its usual"
+    print(
+        f"\nazml started with {cache} cache folder; first completion requested "
+        f"{args.settle:g} s after didOpen; {args.warm} warm completions; {os.cpu_count()} CPUs"
+    )
     if args.json:
         args.json.write_text(json.dumps({"servers": results, "runs": runs}, indent=2))
     return 0
