@@ -39,10 +39,6 @@ class WorkerPool:
     def busy(self) -> int:
         return self.size - self._idle.qsize() if self._open else 0
 
-    def worker_pids(self) -> list[int]:
-        """Process ids of the warm workers (for health and load reports)."""
-        return [pid for w in self._workers if (pid := w.pid) is not None]
-
     async def start(self, warm_up: Callable[[WarmWorker], T] | None = None) -> list[T]:
         """Start the workers, run ``warm_up`` on each (in parallel), and open the pool."""
         from azml_lsp.runtime.worker import WarmWorker
