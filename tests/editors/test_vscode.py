@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from azml_lsp.settings import load_settings
 from tests.editors.harness import Findings, shared_findings
 from tests.editors.scenario import describe
 from tests.editors.vscode_session import vscode
@@ -66,6 +67,15 @@ def test_check_workspace_counts_what_the_cli_finds(findings: Findings) -> None:
     expected = len(json.loads(done.stdout))
     assert expected > 0, f"the example workspace should have a finding: {done.stdout}"
     assert findings.get("check_total") == expected, describe(findings)
+
+
+def test_saved_inputs_are_read_by_the_cli(findings: Findings) -> None:
+    script = Path(findings["inputs_script"])
+    assert findings.get("inputs_saved"), describe(findings)
+    settings = load_settings(script)
+    assert settings.dataset1 is not None
+    assert Path(settings.dataset1) == script.parent / "sales.csv"
+    assert settings.dialect == "designer", "the header's other keys must stay"
 
 
 def test_debug_session_stops_at_breakpoint(findings: Findings) -> None:

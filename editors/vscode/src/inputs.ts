@@ -90,24 +90,38 @@ async function pickInput(key: InputKey, current: string | undefined, base: strin
   return picked.action === 'folder' ? `${relative}/` : relative;
 }
 
-/** Asks for the datasets and bundle of a script and saves them in its `# azml:` header. */
-export async function selectInputs(script: vscode.Uri): Promise<boolean> {
-  const document = await vscode.workspace.openTextDocument(script);
-  const base = path.dirname(script.fsPath);
-  const headerAt = findHeader(document);
+interface Header {
+  line: number | undefined;
+  words: Map<string, string>;
+}
+
+function readHeader(document: vscode.TextDocument): Header {
+  const line = findHeader(document);
   const words = new Map<string, string>();
-  if (headerAt !== undefined) {
-    const match = HEADER.exec(document.lineAt(headerAt).text);
+  if (line !== undefined) {
+    const match = HEADER.exec(document.lineAt(line).text);
     for (const word of splitWords(match?.[1] ?? '')) {
       const at = word.indexOf('=');
       if (at > 0) words.set(word.slice(0, at), word.slice(at + 1));
     }
   }
+  return { line, words };
+}
+
+/**
+ * Saves inputs in the script's `# azml:` header, keeping its other keys; a null value removes
+ * that input. Paths are relative to the script's folder, as the CLI reads them.
+ */
+export async function saveInputs(
+  script: vscode.Uri,
+  values: Partial<Record<InputKey, string | null>>,
+): Promise<boolean> {
+  const document = await vscode.workspace.openTextDocument(script);
+  const { line: headerAt, words } = readHeader(document);
   for (const key of INPUT_KEYS) {
-    const value = await pickInput(key, words.get(key), base);
-    if (value === undefined) return false;
+    const value = values[key];
     if (value === null) words.delete(key);
-    else words.set(key, value);
+    else if (value !== undefined) words.set(key, value);
   }
   const edit = new vscode.WorkspaceEdit();
   const line = headerLine(words);
@@ -119,4 +133,18 @@ export async function selectInputs(script: vscode.Uri): Promise<boolean> {
   const applied = await vscode.workspace.applyEdit(edit);
   if (applied) await document.save();
   return applied;
+}
+
+/** Asks for the datasets and bundle of a script and saves them in its `# azml:` header. */
+export async function selectInputs(script: vscode.Uri): Promise<boolean> {
+  const document = await vscode.workspace.openTextDocument(script);
+  const base = path.dirname(script.fsPath);
+  const { words } = readHeader(document);
+  const values: Partial<Record<InputKey, string | null>> = {};
+  for (const key of INPUT_KEYS) {
+    const value = await pickInput(key, words.get(key), base);
+    if (value === undefined) return false;
+    values[key] = value;
+  }
+  return saveInputs(script, values);
 }

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { saveInputs } from './inputs';
 import { DebugAddress, RunResult } from './model';
 
 const SCRIPT = 'score.py';
@@ -203,6 +204,11 @@ async function scenario(findings: Findings): Promise<void> {
     findings.check_total = await vscode.commands.executeCommand<number | undefined>(
       'azml.checkWorkspace',
     );
+
+    note(findings, 'save inputs');
+    const legacy = vscode.Uri.joinPath(folder.uri, 'legacy.py');
+    findings.inputs_saved = await saveInputs(legacy, { dataset1: 'sales.csv' });
+    findings.inputs_script = legacy.fsPath;
 
     note(findings, 'run');
     for (const command of ['closeSidebar', 'closePanel', 'closeAuxiliaryBar']) {
