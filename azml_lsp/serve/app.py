@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -70,6 +71,12 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+async def _disconnected(request: Request) -> None:
+    """Return when the caller closes the connection (the body has been read already)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 def _parse(state: ServiceState, body: bytes) -> ScoreInputs:
     parsed = parse_request(body)
     for name, schema in state.config.schemas.items():
@@ -90,10 +97,19 @@ async def _score(state: ServiceState, request: Request) -> Response:
     except RequestError as exc:
         code = "RequestTooLarge" if exc.status == 413 else "BadArgument"
         return _error(exc.status, code, str(exc), exc.target)
-    outcome: ScoreOutcome = await state.pool.call(
-        lambda worker, cancel: score(worker, config, parsed.frames, cancel),
-        config.timeout_s + WATCHDOG_GRACE_S,
+    run = asyncio.ensure_future(
+        state.pool.call(
+            lambda worker, cancel: score(worker, config, parsed.frames, cancel),
+            config.timeout_s + WATCHDOG_GRACE_S,
+        )
     )
+    gone = asyncio.ensure_future(_disconnected(request))
+    await asyncio.wait({run, gone}, return_when=asyncio.FIRST_COMPLETED)
+    gone.cancel()
+    if not run.done():
+        run.cancel()  # the caller left: stop the run and free its worker
+        return Response(status_code=499)
+    outcome: ScoreOutcome = run.result()
     if outcome.error is not None:
         status, error_json = run_error(outcome.error)
         return JSONResponse(error_json, status_code=status)

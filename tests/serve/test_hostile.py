@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -90,6 +91,19 @@ def test_hang_times_out_with_a_clear_error(client: httpx.Client) -> None:
     assert detail["line"] == line_of(FIXTURES / "behaviours.py", "hangs-here")
     assert f"did not finish within {TIMEOUT_S:g} s" in detail["message"]
     assert answer.elapsed.total_seconds() < TIMEOUT_S + 10
+    still_serving(client)
+
+
+def test_a_caller_that_leaves_frees_the_worker(
+    client: httpx.Client, behaviours: ServiceProcess
+) -> None:
+    hang = {"Inputs": {"input1": [{"action": "hang"}]}}
+    with pytest.raises(httpx.ReadTimeout):
+        client.post("/score", json=hang, timeout=0.5)
+    left = time.monotonic()
+    while behaviours.health().get("busy") != 0:
+        assert time.monotonic() - left < TIMEOUT_S - 1, "the run went on after its caller left"
+        time.sleep(0.05)
     still_serving(client)
 
 
