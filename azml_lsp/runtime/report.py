@@ -59,7 +59,10 @@ def render_log(result: RunResult) -> str:
         f"dialect:  {result.dialect}",
         f"status:   {status_text(result)} in {result.duration_s:.2f} s",
     ]
-    lines += [f"output:   port {t.port}: {t.path} ({t.rows} rows)" for t in result.outputs]
+    lines += [
+        f"output:   port {t.port}: {t.path} (rows: {t.rows}, columns: {len(t.columns)})"
+        for t in result.outputs
+    ]
     lines += [f"image:    {path}" for path in result.images]
     lines += [f"warning:  {warning}" for warning in result.warnings]
     if result.error is not None:

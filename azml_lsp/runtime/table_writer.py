@@ -1,8 +1,10 @@
 """Result tables to Arrow, then to CSV (formatted in parallel) or Parquet.
 
-CSV: a header row, no index, missing values as empty fields, text quoted, numbers as their
-shortest exact form, dates and times in ISO form (``2024-01-31 12:00:00.000000``; with a time
-zone: in UTC, ``...Z``), booleans as ``true``/``false``. Values CSV cannot hold natively become text: ``bytes`` as base64, durations
+CSV: a header row, no index, missing values as empty fields. Text is quoted only when some text
+value of the table holds a comma, a quote or a line break (then every text value is; header
+names only where needed). Numbers in their shortest exact form, dates and times in ISO form
+(``2024-01-31 12:00:00.000000``; with a time zone: in UTC, ``...Z``), booleans as
+``true``/``false``. Values CSV cannot hold natively become text: ``bytes`` as base64, durations
 and other objects through ``str()``; a column of mixed types is written as text.
 Parquet keeps every type pyarrow can store; a column it cannot store is refused by name.
 """
@@ -106,33 +108,80 @@ def write_csv(table: pa.Table, path: Path) -> None:
         raise UnwritableColumn("", str(exc)) from None
 
 
+STRUCTURAL = (b",", b'"', b"\n", b"\r")
+
+
+def csv_header(names: list[str]) -> bytes:
+    """The header row; a name is quoted only when it holds a comma, a quote or a line break."""
+    fields = []
+    for name in names:
+        if any(ch.decode() in name for ch in STRUCTURAL):
+            name = '"' + name.replace('"', '""') + '"'
+        fields.append(name)
+    return (",".join(fields) + "\n").encode("utf-8")
+
+
+def quoting_style(table: pa.Table) -> str:
+    """``none`` when no text value holds a comma, quote or line break (``1,ann,1.5``), else
+    ``needed``: every text value quoted (``1,"ann",1.5``). One style for the whole file."""
+    for column in table.itercolumns():
+        data_type = column.type
+        chunks = column.chunks
+        if pa.types.is_dictionary(data_type):
+            data_type = data_type.value_type
+            chunks = [chunk.dictionary for chunk in chunks]
+        if not (pa.types.is_string(data_type) or pa.types.is_large_string(data_type)):
+            continue
+        for chunk in chunks:
+            data = chunk.buffers()[2]
+            if data is not None and _holds_structural(data):
+                return "needed"
+    return "none"
+
+
+def _holds_structural(data: pa.Buffer) -> bool:
+    raw = memoryview(data).tobytes()
+    return any(ch in raw for ch in STRUCTURAL)
+
+
 def _write_csv_parts(table: pa.Table, path: Path) -> None:
-    """A large table is cut into one run of rows per thread; each thread writes its own part
-    file, then the parts are appended to ``path`` in order."""
+    """The header, then the rows. A large table is cut into one run of rows per thread; the
+    first run is appended to ``path`` directly, the others to part files appended in order."""
+    options = pa_csv.WriteOptions(include_header=False, quoting_style=quoting_style(table))
+    with open(path, "wb") as out:
+        out.write(csv_header(table.column_names))
     workers = min(CSV_MAX_THREADS, os.cpu_count() or 1)
     if table.num_rows < CSV_PARALLEL_MIN_ROWS or workers == 1:
-        pa_csv.write_csv(table, str(path))
+        _append_rows(table, path, options)
         return
     step = -(-table.num_rows // workers)
     parts = [path] + [path.with_name(f"{path.stem}.{i}{path.suffix}") for i in range(1, workers)]
 
     def write_part(index: int) -> None:
-        options = pa_csv.WriteOptions(include_header=index == 0)
-        pa_csv.write_csv(table.slice(index * step, step), str(parts[index]), options)
+        rows = table.slice(index * step, step)
+        if index == 0:
+            _append_rows(rows, path, options)
+        else:
+            pa_csv.write_csv(rows, str(parts[index]), options)
 
     try:
         with ThreadPoolExecutor(workers, thread_name_prefix="azml-csv") as pool:
             list(pool.map(write_part, range(workers)))
-        out = os.open(path, os.O_WRONLY)
+        out_fd = os.open(path, os.O_WRONLY)
         try:
-            os.lseek(out, 0, os.SEEK_END)
+            os.lseek(out_fd, 0, os.SEEK_END)
             for part in parts[1:]:
-                _append(part, out)
+                _append(part, out_fd)
         finally:
-            os.close(out)
+            os.close(out_fd)
     finally:
         for part in parts[1:]:
             part.unlink(missing_ok=True)
+
+
+def _append_rows(table: pa.Table, path: Path, options: pa_csv.WriteOptions) -> None:
+    with pa.OSFile(str(path), "ab") as sink:
+        pa_csv.write_csv(table, sink, options)
 
 
 def _append(part: Path, out: int) -> None:

@@ -47,10 +47,12 @@ def test_csv_has_header_no_index_and_empty_missing(reference: pd.DataFrame, tmp_
     assert_same_table(load_dataset(str(path), "designer"), reference)
 
 
-def test_csv_keeps_empty_text_apart_from_missing(tmp_path: Path) -> None:
-    path = tmp_path / "out.csv"
-    write_table(pd.DataFrame({"t": ["", None, "x"]}), path, "csv")
-    assert path.read_text().splitlines() == ['"t"', '""', "", '"x"']
+def test_csv_quotes_only_when_needed(tmp_path: Path) -> None:
+    plain, quoted = tmp_path / "plain.csv", tmp_path / "quoted.csv"
+    write_table(pd.DataFrame({"t": ["", None, "x"], "n": [1, 2, 3]}), plain, "csv")
+    assert plain.read_text().splitlines() == ["t,n", ",1", ",2", "x,3"]
+    write_table(pd.DataFrame({"t": ["", None, "x,y"], "a,b": [1, 2, 3]}), quoted, "csv")
+    assert quoted.read_text().splitlines() == ['t,"a,b"', '"",1', ",2", '"x,y",3']
 
 
 def test_csv_writes_odd_values_as_text(tmp_path: Path) -> None:
@@ -72,19 +74,27 @@ def test_csv_writes_odd_values_as_text(tmp_path: Path) -> None:
     assert rows[0][3] == str([1, 2])
 
 
-def test_large_csv_is_identical_to_a_single_threaded_write(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", ["plain", "needs, quotes"])
+def test_large_csv_is_identical_to_a_single_threaded_write(tmp_path: Path, text: str) -> None:
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
+    from azml_lsp.runtime.table_writer import CSV_PARALLEL_MIN_ROWS, csv_header, quoting_style
+
+    rows = 2 * CSV_PARALLEL_MIN_ROWS + 7
     rng = np.random.default_rng(3)
-    frame = pd.DataFrame({"a": np.arange(100_000), "b": rng.normal(size=100_000)})
+    frame = pd.DataFrame({"a": np.arange(rows), "b": rng.normal(size=rows)})
     frame["c"] = pd.Series(
-        [None if a % 3 == 0 else str(a) for a in frame["a"]], dtype=object, index=frame.index
+        [None if a % 3 == 0 else f"{text} {a}" for a in frame["a"]], dtype=object
     )
-    ours, plain = tmp_path / "ours.csv", tmp_path / "plain.csv"
+    ours = tmp_path / "ours.csv"
     write_table(frame, ours, "csv")
-    pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), str(plain))
-    assert ours.read_bytes() == plain.read_bytes()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    options = pa_csv.WriteOptions(include_header=False, quoting_style=quoting_style(table))
+    pa_csv.write_csv(table, sink, options)
+    assert ours.read_bytes() == csv_header(list(frame.columns)) + sink.getvalue().to_pybytes()
+    assert (options.quoting_style == "none") == (text == "plain")
 
 
 def test_parquet_round_trip(reference: pd.DataFrame, tmp_path: Path) -> None:
