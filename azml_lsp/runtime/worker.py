@@ -52,6 +52,23 @@ def _warm_up() -> None:
     import azml_lsp.runtime.inputs
     import azml_lsp.runtime.outputs  # noqa: F401
 
+    with contextlib.suppress(Exception):  # first use of the readers sets up their libraries
+        _exercise_readers()
+
+
+def _exercise_readers() -> None:
+    """Read and write a tiny table in each format, so no forked child pays the first-use cost."""
+    import io
+
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", None]})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    buffer.seek(0)
+    pd.read_parquet(buffer)
+    pd.read_csv(io.StringIO(frame.to_csv(index=False)), engine="pyarrow")
+
 
 def _run_forked(control: str, fds: list[int]) -> None:
     """In the forked child: become a fresh process for one run, then exit."""
