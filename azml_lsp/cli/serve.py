@@ -21,8 +21,7 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 dialect_option = click.option(
     "--dialect",
     type=click.Choice([d.value for d in Dialect]),
-    default=DEFAULT_DIALECT.value,
-    show_default=True,
+    help=f"Default: the script's declared dialect, else {DEFAULT_DIALECT.value}.",
 )
 
 
@@ -96,7 +95,7 @@ dialect_option = click.option(
 def serve(
     script: Path,
     bundle: Path | None,
-    dialect: str,
+    dialect: str | None,
     host: str,
     port: int,
     workers: int,
@@ -118,9 +117,13 @@ def serve(
     """
     from azml_lsp.serve.security import check_bind
     from azml_lsp.serve.server import serve_forever
+    from azml_lsp.settings import load_settings
 
     try:
         check_bind(host, api_key)
+        declared = load_settings(script).merged(
+            bundle=str(bundle) if bundle else None, dialect=dialect, python=python
+        )
         schemas = {
             name: TableSchema.from_file(sample)
             for name, sample in (("input1", sample1), ("input2", sample2))
@@ -130,8 +133,8 @@ def serve(
         raise click.UsageError(str(exc)) from None
     config = ServeConfig(
         script=script.resolve(),
-        bundle=bundle.resolve() if bundle else None,
-        dialect=Dialect.parse(dialect),
+        bundle=Path(declared.bundle).resolve() if declared.bundle else None,
+        dialect=Dialect.parse(declared.dialect),
         workers=workers,
         timeout_s=timeout,
         memory_mb=memory_mb,
@@ -139,6 +142,6 @@ def serve(
         max_body_bytes=int(max_body_mb * 2**20),
         api_key=api_key or None,
         schemas=schemas,
-        python=python,
+        python=declared.python,
     )
     serve_forever(config, host=host, port=port, access_log=access_log)

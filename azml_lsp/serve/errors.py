@@ -9,6 +9,7 @@ from azml_lsp.runtime.model import RunError
 #: RunError.kind -> (HTTP status, error code) of the answer.
 RUN_ERROR_STATUS: dict[str, tuple[int, str]] = {
     "script": (400, "ModuleExecutionError"),
+    "return": (400, "ModuleExecutionError"),
     "input": (400, "ModuleExecutionError"),
     "output": (400, "ModuleExecutionError"),
     "timeout": (504, "RequestTimeout"),

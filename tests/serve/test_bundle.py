@@ -25,3 +25,20 @@ def test_the_bundle_is_importable(tmp_path: Path, kind: str) -> None:
         answer = httpx.post(service.url + "/score", json=body, timeout=60)
     assert answer.status_code == 200, answer.text
     assert [r["greeting"] for r in answer.json()["Results"]["output1"]] == ["hello ann", "hello bo"]
+
+
+def test_the_scripts_declared_bundle_and_dialect_are_used(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "greeting.py").write_text((FIXTURES / "bundle" / "greeting.py").read_text())
+    script = tmp_path / "declared.py"
+    script.write_text(
+        "# azml: dialect=classic bundle=lib\n"
+        + (FIXTURES / "greets.py").read_text()
+        + "\n\ndef azureml_main(dataframe1=None, dataframe2=None):\n    return None\n"
+    )
+    with ServiceProcess(script, ["--workers", "1"]) as service:
+        answer = httpx.post(
+            service.url + "/score", json={"Inputs": {"input1": [{"name": "a"}]}}, timeout=60
+        )
+    assert answer.status_code == 400, answer.text
+    assert "Studio (classic) expects a sequence" in answer.text
