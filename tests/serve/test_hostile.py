@@ -169,7 +169,7 @@ def test_health_needs_no_key(behaviours: ServiceProcess) -> None:
 
 
 def test_past_the_concurrency_limit_answers_429(client: httpx.Client) -> None:
-    slow = {"Inputs": {"input1": [{"action": "sleep", "seconds": 1.0}]}}
+    slow = {"Inputs": {"input1": [{"action": "sleep", "seconds": 3.0}]}}
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: client.post("/score", json=slow), range(8)))
     statuses = sorted(a.status_code for a in answers)
