@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from jedi.api.classes import Completion
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
@@ -89,6 +90,19 @@ class AzmlLanguageServer(LanguageServer):
         if context.bundle and Path(context.bundle).is_dir():
             roots.append(Path(context.bundle))
         return roots
+
+    async def on_view(self, uri: str, default: T, function: Callable[..., T], *args: Any) -> T:
+        """``function(view, *args)`` in a jedi thread, the view of the document built there too
+        (reading settings and materialising a zip bundle stay off the event loop)."""
+        return await self.jedi_call(default, self._with_view, uri, function, *args)
+
+    def frame_view(self, uri: str, position: types.Position) -> tuple[ScriptView, str | None]:
+        """The document's view and, after ``<frame parameter>.``, the typed prefix."""
+        view = self.view_of(uri)
+        return view, jedi_features.frame_prefix(view, position)
+
+    def _with_view(self, uri: str, function: Callable[..., T], *args: Any) -> T:
+        return function(self.view_of(uri), *args)
 
     async def jedi_call(self, default: T, function: Callable[..., T], *args: Any) -> T:
         """A jedi feature off the event loop; jedi's failures give the empty answer, logged."""
@@ -436,10 +450,9 @@ def did_close(ls: AzmlLanguageServer, params: types.DidCloseTextDocumentParams) 
 async def completion(
     ls: AzmlLanguageServer, params: types.CompletionParams
 ) -> types.CompletionList:
-    view = ls.view_of(_uri(params))
     loop = asyncio.get_running_loop()
-    prefix = await loop.run_in_executor(
-        ls.thread_pool, jedi_features.frame_prefix, view, params.position
+    view, prefix = await loop.run_in_executor(
+        ls.thread_pool, ls.frame_view, _uri(params), params.position
     )
     if prefix is not None:
         members = ls.jedi.known_frame_members()
@@ -473,7 +486,7 @@ async def completion_resolve(
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: AzmlLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    return await ls.jedi_call(None, jedi_features.hover, ls.view_of(_uri(params)), params.position)
+    return await ls.on_view(_uri(params), None, jedi_features.hover, params.position)
 
 
 @server.feature(
@@ -483,9 +496,7 @@ async def hover(ls: AzmlLanguageServer, params: types.HoverParams) -> types.Hove
 async def signature_help(
     ls: AzmlLanguageServer, params: types.SignatureHelpParams
 ) -> types.SignatureHelp | None:
-    return await ls.jedi_call(
-        None, jedi_features.signature_help, ls.view_of(_uri(params)), params.position
-    )
+    return await ls.on_view(_uri(params), None, jedi_features.signature_help, params.position)
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
@@ -493,43 +504,40 @@ async def definition(
     ls: AzmlLanguageServer, params: types.DefinitionParams
 ) -> list[types.Location]:
     uri = _uri(params)
-    return await ls.jedi_call([], jedi_features.definition, ls.view_of(uri), params.position, uri)
+    return await ls.on_view(uri, [], jedi_features.definition, params.position, uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
 async def references(ls: AzmlLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
     uri = _uri(params)
     include = params.context.include_declaration
-    return await ls.jedi_call(
-        [], jedi_features.references, ls.view_of(uri), params.position, uri, include
-    )
+    return await ls.on_view(uri, [], jedi_features.references, params.position, uri, include)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
 async def highlight(
     ls: AzmlLanguageServer, params: types.DocumentHighlightParams
 ) -> list[types.DocumentHighlight]:
-    return await ls.jedi_call(
-        [], jedi_features.highlights, ls.view_of(_uri(params)), params.position
-    )
+    return await ls.on_view(_uri(params), [], jedi_features.highlights, params.position)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 async def document_symbols(
     ls: AzmlLanguageServer, params: types.DocumentSymbolParams
 ) -> list[types.DocumentSymbol]:
-    return await ls.jedi_call([], jedi_features.symbols, ls.view_of(_uri(params)))
+    return await ls.on_view(_uri(params), [], jedi_features.symbols)
 
 
 @server.feature(types.TEXT_DOCUMENT_RENAME)
 async def rename(ls: AzmlLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
     uri = _uri(params)
-    view = ls.view_of(uri)
-    roots = ls.writable_roots(ls.context_of(ls.document(uri)))
     if not params.new_name.isidentifier():
-        raise ValueError(f"cannot rename to {params.new_name!r}: not a valid Python identifier")
-    return await ls.jedi_call(
-        None, jedi_features.rename, view, params.position, uri, params.new_name, roots
+        raise JsonRpcInvalidParams(
+            f"cannot rename to {params.new_name!r}: not a valid Python identifier"
+        )
+    roots = ls.writable_roots(ls.context_of(ls.document(uri)))
+    return await ls.on_view(
+        uri, None, jedi_features.rename, params.position, uri, params.new_name, roots
     )
 
 

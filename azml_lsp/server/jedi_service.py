@@ -135,7 +135,11 @@ class JediService:
 
     def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
         self._warm.wait(_WARM_UP_TIMEOUT_S)
-        return function(*args)
+        try:
+            return function(*args)
+        except RuntimeError:  # a cache of jedi or parso changed under another thread: once more
+            logger.debug("jedi call raced another thread; retrying", exc_info=True)
+            return function(*args)
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """Run a blocking jedi function in the pool; cancelling the caller drops it if queued."""

@@ -8,12 +8,33 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
+import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 T = TypeVar("T")
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "azml_lsp", "lsp"])
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A folder per test module; the module's ``prepare_workspace(root)`` fills it, if any."""
+    root = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    prepare = getattr(request.module, "prepare_workspace", None)
+    if prepare is not None:
+        prepare(root)
+    return root
+
+
+@pytest_lsp.fixture(scope="module", config=SERVER)
+async def client(lsp_client: LanguageClient, workspace: Path, request: pytest.FixtureRequest):
+    """One server per test module, initialized with the module's ``INITIALIZATION_OPTIONS``."""
+    options = getattr(request.module, "INITIALIZATION_OPTIONS", None)
+    await lsp_client.initialize_session(initialize_params(workspace, options))
+    yield
+    await lsp_client.shutdown_session()
 
 
 def initialize_params(root: Path, options: dict[str, Any] | None = None) -> types.InitializeParams:

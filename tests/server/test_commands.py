@@ -9,15 +9,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from tests.server.conftest import (
-    SERVER,
     diagnostics_of,
-    initialize_params,
     open_script,
     replace_text,
     wait_for,
@@ -46,18 +43,8 @@ def azureml_main(dataframe1=None, dataframe2=None):
 """
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("commands")
+def prepare_workspace(root: Path) -> None:
     (root / "numbers.csv").write_text("key,value\na,1\nb,2\nc,5\n")
-    return root
-
-
-@pytest_lsp.fixture(scope="module", config=SERVER)
-async def client(lsp_client: LanguageClient, workspace: Path):
-    await lsp_client.initialize_session(initialize_params(workspace))
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def run(

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.server.conftest import SERVER, diagnostics_of, initialize_params, open_script
+from tests.server.conftest import diagnostics_of, open_script
 from tests.server.dap import DapClient
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -31,19 +30,9 @@ HELPERS = """def numbers():
 """
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("debugging")
+def prepare_workspace(root: Path) -> None:
     (root / "lib").mkdir()
     (root / "lib" / "helpers.py").write_text(HELPERS)
-    return root
-
-
-@pytest_lsp.fixture(scope="module", config=SERVER)
-async def client(lsp_client: LanguageClient, workspace: Path):
-    await lsp_client.initialize_session(initialize_params(workspace))
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def attach(dap: DapClient, breakpoints: dict[Path, list[int]]) -> None:

@@ -5,18 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from azml_lsp.checker import CheckConfig, check_source
 from azml_lsp.contract import ENTRY_POINT, RECOMMENDED_SIGNATURE
 from tests.server.conftest import (
-    SERVER,
     apply_edits,
     codes,
     diagnostics_of,
-    initialize_params,
     open_script,
     replace_text,
 )
@@ -25,19 +22,14 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 NO_ENTRY = "import pandas as pd\n\nresult = pd.DataFrame()\n"
 VALID = f"{RECOMMENDED_SIGNATURE}\n    return dataframe1,\n"
+PLOTTING = """
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    plt.plot([1, 2])
+    plt.savefig("plot.png")
+    return dataframe1,
+"""
 BARE_CLASSIC = "# azml: dialect=classic\ndef azureml_main(dataframe1=None, dataframe2=None):\n    return dataframe1\n"
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("diagnostics")
-
-
-@pytest_lsp.fixture(scope="module", config=SERVER)
-async def client(lsp_client: LanguageClient, workspace: Path):
-    await lsp_client.initialize_session(initialize_params(workspace))
-    yield
-    await lsp_client.shutdown_session()
 
 
 def missing_entry_code() -> str:
@@ -154,3 +146,25 @@ async def test_check_command_matches_the_checker(client: LanguageClient, workspa
     expected = check_source(BARE_CLASSIC, str(path), CheckConfig.for_file(path, BARE_CLASSIC))
     assert result == [d.to_json() for d in expected]
     assert result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import matplotlib\nmatplotlib.use('TkAgg')\nimport matplotlib.pyplot as plt\n",
+        "# azml: dialect=classic\nimport matplotlib.pyplot as plt\n",
+    ],
+    ids=["interactive-backend", "pyplot-first"],
+)
+async def test_switch_matplotlib_to_agg(client: LanguageClient, workspace: Path, text: str) -> None:
+    from azml_lsp.checker.rules.runtime import PYPLOT_ORDER
+
+    script = text + PLOTTING
+    uri = open_script(client, workspace / f"agg_{abs(hash(text))}.py", script)
+    found = await diagnostics_of(client, uri, lambda d: PYPLOT_ORDER.code in codes(d))
+    actions = await quick_fixes(client, uri, found)
+    (action,) = [a for a in actions if "Agg" in a.title]
+    fixed = apply_edits(script, edits_of(action))
+    assert 'matplotlib.use("Agg")' in fixed
+    replace_text(client, uri, fixed, 2)
+    await diagnostics_of(client, uri, lambda d: PYPLOT_ORDER.code not in codes(d))

@@ -6,12 +6,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from azml_lsp.contract import Dialect, port_of_parameter
-from tests.server.conftest import SERVER, initialize_params, open_script, position_of
+from tests.server.conftest import open_script, position_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -30,9 +29,7 @@ def azureml_main(left=None, right=None):
 """
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("intellisense")
+def prepare_workspace(root: Path) -> None:
     lib = root / "lib"
     lib.mkdir()
     (lib / "helpers.py").write_text(
@@ -43,14 +40,6 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "zipped_tools.py",
             'def summarise(frame):\n    """Describe a frame."""\n    return frame.describe()\n',
         )
-    return root
-
-
-@pytest_lsp.fixture(scope="module", config=SERVER)
-async def client(lsp_client: LanguageClient, workspace: Path):
-    await lsp_client.initialize_session(initialize_params(workspace))
-    yield
-    await lsp_client.shutdown_session()
 
 
 def doc(uri: str) -> types.TextDocumentIdentifier:
@@ -219,34 +208,29 @@ async def test_rename_a_parameter_keeps_the_annotation_out(
     assert all(e.new_text == "other" for e in edit.changes[uri])
 
 
-async def test_folder_bundle_modules_complete_and_define(
-    client: LanguageClient, workspace: Path
+@pytest.mark.parametrize(
+    ("bundle", "module", "function", "doc_line"),
+    [
+        ("lib", "helpers", "clean", "Drop empty rows."),
+        ("bundle.zip", "zipped_tools", "summarise", "Describe a frame."),
+    ],
+    ids=["folder", "zip"],
+)
+async def test_bundle_modules_complete_hover_and_define(
+    client: LanguageClient, workspace: Path, bundle: str, module: str, function: str, doc_line: str
 ) -> None:
-    text = "# azml: bundle=lib\nimport helpers\n\n\ndef azureml_main(df):\n    return helpers.clean(df),\n"
-    uri = open_script(client, workspace / "with_folder.py", text)
-    assert "clean" in await complete(client, uri, position_of(text, "helpers."))
-    found = await client.text_document_definition_async(
-        types.DefinitionParams(doc(uri), position_of(text, "helpers.cl"))
-    )
-    assert isinstance(found, list) and found
-    assert found[0].uri == (workspace / "lib" / "helpers.py").as_uri()
-    assert found[0].range.start == types.Position(0, 4)
-
-
-async def test_zip_bundle_modules_complete_and_open_read_only(
-    client: LanguageClient, workspace: Path
-) -> None:
-    text = "# azml: bundle=bundle.zip\nimport zipped_tools\n\n\ndef azureml_main(df):\n    return zipped_tools.summarise(df),\n"
-    uri = open_script(client, workspace / "with_zip.py", text)
-    assert "summarise" in await complete(client, uri, position_of(text, "zipped_tools."))
-    found = await client.text_document_definition_async(
-        types.DefinitionParams(doc(uri), position_of(text, "zipped_tools.su"))
-    )
+    text = f"# azml: bundle={bundle}\nimport {module}\n\n\ndef azureml_main(df):\n    return {module}.{function}(df),\n"
+    uri = open_script(client, workspace / f"with_{module}.py", text)
+    assert function in await complete(client, uri, position_of(text, f"{module}."))
+    on_use = position_of(text, f"{module}.{function[:2]}")
+    found = await client.text_document_definition_async(types.DefinitionParams(doc(uri), on_use))
     assert isinstance(found, list) and found
     target = Path(found[0].uri.removeprefix("file://"))
-    assert target.name == "zipped_tools.py" and "summarise" in target.read_text()
-    assert not target.stat().st_mode & 0o222
-    hover = await client.text_document_hover_async(
-        types.HoverParams(doc(uri), position_of(text, "zipped_tools.su"))
-    )
-    assert hover is not None and "Describe a frame." in str(hover.contents)
+    assert found[0].range.start == types.Position(0, 4)
+    assert target.name == f"{module}.py" and function in target.read_text()
+    if bundle.endswith(".zip"):
+        assert not target.stat().st_mode & 0o222, "definitions in a zip open as a read-only copy"
+    else:
+        assert target == workspace / bundle / f"{module}.py", "folder bundles open the user's file"
+    hover = await client.text_document_hover_async(types.HoverParams(doc(uri), on_use))
+    assert hover is not None and doc_line in str(hover.contents)

@@ -5,16 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from azml_lsp.contract import Dialect, port_of_parameter
 from tests.server.conftest import (
-    SERVER,
     codes,
     diagnostics_of,
-    initialize_params,
     open_script,
     position_of,
 )
@@ -25,18 +22,7 @@ BARE = "def azureml_main(frame=None, other=None):\n    return frame\n"
 COMPLETE = "def azureml_main(frame=None, other=None):\n    frame.\n"
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("settings")
-
-
-@pytest_lsp.fixture(scope="module", config=SERVER)
-async def client(lsp_client: LanguageClient, workspace: Path):
-    await lsp_client.initialize_session(
-        initialize_params(workspace, {"azml": {"dialect": "classic"}})
-    )
-    yield
-    await lsp_client.shutdown_session()
+INITIALIZATION_OPTIONS = {"azml": {"dialect": "classic"}}
 
 
 async def hover_text(client: LanguageClient, uri: str, position: types.Position) -> str:
