@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import re
+import sys
 import tempfile
 from typing import Any
 
@@ -22,13 +23,19 @@ RULE_CODE = re.compile(r"^AZ\d+$")
 
 def expected_columns() -> list[str]:
     """The columns the example script gives for its declared dataset, computed here."""
+    bundle = str(EXAMPLE_DIR / "lib")
     spec = importlib.util.spec_from_file_location("example_score", EXAMPLE_DIR / EXAMPLE_SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     frame = pd.read_csv(EXAMPLE_DIR / "sales.csv")
-    with tempfile.TemporaryDirectory() as workdir, contextlib.chdir(workdir):
-        result = module.azureml_main(frame)
+    sys.path.append(bundle)
+    try:
+        with tempfile.TemporaryDirectory() as workdir, contextlib.chdir(workdir):
+            spec.loader.exec_module(module)
+            result = module.azureml_main(frame)
+    finally:
+        sys.path.remove(bundle)
+        sys.modules.pop("summary", None)
     return [str(c) for c in result[0].columns]
 
 

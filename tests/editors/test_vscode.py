@@ -78,8 +78,11 @@ def test_saved_inputs_are_read_by_the_cli(findings: Findings) -> None:
     assert settings.dialect == "designer", "the header's other keys must stay"
 
 
-def test_debug_session_stops_at_breakpoint(findings: Findings) -> None:
+def test_debug_stops_at_breakpoints_in_script_and_bundle_folder(findings: Findings) -> None:
     debug = findings.get("debug") or {}
-    assert debug.get("stopped"), f"no stop at the breakpoint: {debug}; {describe(findings)}"
-    assert debug["line"] == debug["breakpoint_line"], debug
-    assert debug.get("terminated"), f"the session did not end after continue: {debug}"
+    stops = {(str(stop.get("path")), stop.get("line")) for stop in debug.get("stops", [])}
+    for wanted in debug.get("breakpoints", []):
+        hit = [s for s in stops if s[0].endswith(wanted["path"]) and s[1] == wanted["line"]]
+        assert hit, f"no stop at {wanted}; stops: {stops}; {describe(findings)}"
+    assert len(debug["breakpoints"]) == 2, debug
+    assert debug.get("terminated"), f"the session did not end after continuing: {debug}"

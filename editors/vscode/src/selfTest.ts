@@ -91,53 +91,74 @@ async function replaceText(document: vscode.TextDocument, from: string, to: stri
   await vscode.workspace.applyEdit(edit);
 }
 
-/** Stops at a breakpoint in the script under `azml.debug` and reports where it stopped. */
+interface Stop {
+  path: string | undefined;
+  line: number | undefined;
+  reason: string;
+}
+
+/** A breakpoint on the first line that contains `needle`. */
+async function breakpointAt(uri: vscode.Uri, needle: string): Promise<vscode.SourceBreakpoint> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const position = new vscode.Position(positionAfter(document, needle).line, 0);
+  return new vscode.SourceBreakpoint(new vscode.Location(uri, position));
+}
+
+/**
+ * Debugs the script under `azml.debug` with breakpoints in the script and in its folder bundle,
+ * continuing at each stop, and reports where it stopped.
+ */
 async function debugScenario(findings: Findings, document: vscode.TextDocument): Promise<unknown> {
-  const line = positionAfter(document, 'print(').line;
-  const breakpoint = new vscode.SourceBreakpoint(
-    new vscode.Location(document.uri, new vscode.Position(line, 0)),
-  );
-  vscode.debug.addBreakpoints([breakpoint]);
-  const stops: { threadId: number; reason: string }[] = [];
-  let terminated = false;
+  const bundled = vscode.Uri.joinPath(document.uri, '..', 'lib', 'summary.py');
+  const breakpoints = [
+    await breakpointAt(document.uri, 'print('),
+    await breakpointAt(bundled, 'return totals'),
+  ];
+  vscode.debug.addBreakpoints(breakpoints);
+  const events: { threadId: number; reason: string }[] = [];
+  const session = { terminated: false };
   const disposables = [
     vscode.debug.registerDebugAdapterTrackerFactory('*', {
       createDebugAdapterTracker: () => ({
         onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId: number; reason: string } }) => {
           if (message.type === 'event' && message.event === 'stopped' && message.body) {
-            stops.push(message.body);
+            events.push(message.body);
           }
         },
       }),
     }),
-    vscode.debug.onDidTerminateDebugSession(() => (terminated = true)),
+    vscode.debug.onDidTerminateDebugSession(() => (session.terminated = true)),
   ];
+  const stops: Stop[] = [];
   try {
     const address = await vscode.commands.executeCommand<DebugAddress | undefined>(
       'azml.debugScript',
       document.uri,
     );
     note(findings, `debugpy at ${JSON.stringify(address)}`);
-    const stop = await waitFor(45, () => stops[0]);
-    const session = vscode.debug.activeDebugSession;
-    if (!stop || !session) return { address, stopped: false, breakpoint_line: line + 1 };
-    const trace = (await session.customRequest('stackTrace', { threadId: stop.threadId })) as {
-      stackFrames: { line: number; source?: { path?: string } }[];
-    };
-    const top = trace.stackFrames[0];
-    await session.customRequest('continue', { threadId: stop.threadId });
-    await waitFor(30, () => (terminated ? true : undefined));
+    while (!session.terminated && stops.length < breakpoints.length) {
+      const event = await waitFor(45, () => events[stops.length] ?? (session.terminated ? null : undefined));
+      const active = vscode.debug.activeDebugSession;
+      if (!event || !active) break;
+      const trace = (await active.customRequest('stackTrace', { threadId: event.threadId })) as {
+        stackFrames: { line: number; source?: { path?: string } }[];
+      };
+      const top = trace.stackFrames[0];
+      stops.push({ path: top?.source?.path, line: top?.line, reason: event.reason });
+      await active.customRequest('continue', { threadId: event.threadId });
+    }
+    await waitFor(30, () => (session.terminated ? true : undefined));
     return {
       address,
-      stopped: true,
-      reason: stop.reason,
-      breakpoint_line: line + 1,
-      line: top?.line,
-      path: top?.source?.path,
-      terminated,
+      stops,
+      breakpoints: breakpoints.map((b) => ({
+        path: b.location.uri.fsPath,
+        line: b.location.range.start.line + 1,
+      })),
+      terminated: session.terminated,
     };
   } finally {
-    vscode.debug.removeBreakpoints([breakpoint]);
+    vscode.debug.removeBreakpoints(breakpoints);
     for (const disposable of disposables) disposable.dispose();
   }
 }

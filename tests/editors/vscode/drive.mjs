@@ -68,12 +68,16 @@ try {
   note('workbench loaded');
   const finished = await waitFor(180, () => existsSync(findingsFile));
   note(finished ? 'self-test finished' : 'self-test wrote no findings');
-  const panel = await waitFor(30, () => resultsPanel(page));
+  // The panel once it shows a table and its plots have loaded (or as it is after 30 s).
+  const loaded = (p) => p && p.images.length > 0 && p.images.every((i) => i.complete && i.width > 0);
+  let panel = await waitFor(30, async () => {
+    const current = await resultsPanel(page);
+    return loaded(current) ? current : undefined;
+  });
+  panel ??= await resultsPanel(page);
   if (panel) {
     view.results_view = panel.text;
     view.panel_images = panel.images;
-    // Let the plot finish painting before the picture is taken.
-    await waitFor(10, async () => ((await resultsPanel(page))?.images ?? []).every((i) => i.complete));
   } else {
     note('no results panel with a table');
   }
