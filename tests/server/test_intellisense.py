@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import zipfile
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from azml_lsp.contract import Dialect, port_of_parameter
@@ -234,3 +236,45 @@ async def test_bundle_modules_complete_hover_and_define(
         assert target == workspace / bundle / f"{module}.py", "folder bundles open the user's file"
     hover = await client.text_document_hover_async(types.HoverParams(doc(uri), on_use))
     assert hover is not None and doc_line in str(hover.contents)
+
+
+BIG = "\n".join(f"def f{i}(a, b=1):\n    x = a + b\n    return x\n" for i in range(4000))
+
+
+async def test_a_slow_request_does_not_delay_a_hover(
+    client: LanguageClient, workspace: Path
+) -> None:
+    big = open_script(client, workspace / "big.py", BIG)
+    small = open_script(client, workspace / "small.py", SCRIPT)
+    slow = asyncio.ensure_future(
+        client.text_document_document_symbol_async(types.DocumentSymbolParams(doc(big)))
+    )
+    await asyncio.sleep(0.05)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(doc(small), position_of(SCRIPT, "scaled = sca"))
+    )
+    assert hover is not None and "Multiply every number." in str(hover.contents)
+    assert not slow.done(), "the hover was answered while the slow request still ran"
+    assert len(await slow or []) == 4000
+
+
+async def test_cancelling_a_slow_request_answers_at_once(
+    client: LanguageClient, workspace: Path
+) -> None:
+    loop = asyncio.get_running_loop()
+    big = open_script(client, workspace / "big_cancel.py", BIG)
+    params = types.DocumentSymbolParams(doc(big))
+    started = loop.time()
+    await client.text_document_document_symbol_async(params)
+    full = loop.time() - started
+    slow = asyncio.ensure_future(
+        client.protocol.send_request_async(
+            types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, params, msg_id="slow-symbols"
+        )
+    )
+    await asyncio.sleep(0.05)
+    cancelled_at = loop.time()
+    client.protocol.notify("$/cancelRequest", types.CancelParams(id="slow-symbols"))
+    with pytest.raises(JsonRpcException, match="cancel"):
+        await slow
+    assert loop.time() - cancelled_at < full / 2, "the cancellation waited for the work"
