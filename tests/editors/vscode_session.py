@@ -169,6 +169,8 @@ def vscode(root: Path) -> Findings:
     findings: Findings = json.loads(findings_file.read_text())
     findings["log"] = findings.get("log", []) + view.pop("log")
     findings.update(view)
+    logs = sorted(user_data.glob("logs/*/exthost*/output_logging_*/*azml.log"))
+    findings["client_log"] = "".join(log.read_text(errors="replace") for log in logs)
     findings["vsix"] = str(vsix)
     findings["workspace"] = str(workspace)
     findings["screenshot"] = str(SCREENSHOT)

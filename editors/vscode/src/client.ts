@@ -111,6 +111,13 @@ export class AzmlClient implements vscode.Disposable {
     return withTimeout(request, timeoutS, command);
   }
 
+  /** Sends any LSP request and returns the server's raw reply. */
+  async request(method: string, params: unknown): Promise<unknown> {
+    const client = await this.ready();
+    if (!client) throw new Error('the azml language server is not running (see the azml output)');
+    return client.sendRequest(method, params);
+  }
+
   /** Sends the current settings to the server. */
   async settingsChanged(): Promise<void> {
     if (!this.client) return;

@@ -61,7 +61,9 @@ export function activate(context: vscode.ExtensionContext): AzmlApi {
   );
 
   const selfTest = process.env.AZML_VSCODE_SELFTEST;
-  void client.ready().then(() => (selfTest ? runSelfTest(selfTest) : undefined));
+  void client
+    .ready()
+    .then(() => (selfTest ? runSelfTest(selfTest, (m, p) => client.request(m, p)) : undefined));
   return { client, runner };
 }
 

@@ -19,6 +19,9 @@ interface DiagnosticFinding {
 
 type Findings = Record<string, unknown> & { log: string[] };
 
+/** Sends a raw LSP request to the server. */
+type RawRequest = (method: string, params: unknown) => Promise<unknown>;
+
 const started = Date.now();
 
 function note(findings: Findings, text: string): void {
@@ -163,7 +166,7 @@ async function debugScenario(findings: Findings, document: vscode.TextDocument):
   }
 }
 
-async function scenario(findings: Findings): Promise<void> {
+async function scenario(findings: Findings, request: RawRequest): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder is open');
   const uri = vscode.Uri.joinPath(folder.uri, SCRIPT);
@@ -221,6 +224,18 @@ async function scenario(findings: Findings): Promise<void> {
     note(findings, 'debug');
     findings.debug = await debugScenario(findings, document);
 
+    note(findings, 'document symbols');
+    const symbols: Record<string, unknown> = {};
+    for (const name of [SCRIPT, 'legacy.py', 'lib/summary.py']) {
+      const file = vscode.Uri.joinPath(folder.uri, name);
+      await vscode.workspace.openTextDocument(file);
+      symbols[name] = await request('textDocument/documentSymbol', {
+        textDocument: { uri: file.toString() },
+      });
+    }
+    findings.document_symbols = symbols;
+    findings.bundle_diagnostics = diagnosticsOf(vscode.Uri.joinPath(folder.uri, 'lib', 'summary.py'));
+
     note(findings, 'check workspace');
     findings.check_total = await vscode.commands.executeCommand<number | undefined>(
       'azml.checkWorkspace',
@@ -256,10 +271,10 @@ async function missingServerScenario(file: string): Promise<void> {
 }
 
 /** Runs the scenario and writes the findings to `file`. */
-export async function runSelfTest(file: string): Promise<void> {
+export async function runSelfTest(file: string, request: RawRequest): Promise<void> {
   const findings: Findings = { log: [] };
   try {
-    await scenario(findings);
+    await scenario(findings, request);
     findings.exit_code = 0;
   } catch (error) {
     note(findings, `self-test error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
