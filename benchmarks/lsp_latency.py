@@ -6,7 +6,8 @@ warm completion p50/p95, ``pd.`` completion, hover, diagnostics after a change, 
 server's process tree; and for azml an in-editor Run next to a cold ``azml run``.
 
 The peers get an annotated signature (``dataframe1: pd.DataFrame``), which they need to complete
-DataFrame members at all; azml gets the unannotated one the module recommends.
+DataFrame members at all; azml gets the unannotated one the module recommends. ``joined.`` is
+a local variable (``dataframe1.merge(...)``): every server infers it, none can know it by contract.
 
     pip install -e '.[bench]'
     python benchmarks/lsp_latency.py                 # all three servers
@@ -316,6 +317,12 @@ class Session:
             self._expect("read_csv", found, "pd.")
             pd_times.append(elapsed)
         self.figures["warm pd. completion (s)"] = statistics.median(pd_times)
+        local = []
+        for _ in range(max(3, self.warm_runs // 4)):
+            elapsed, found = self.complete_after("joined.")
+            self._expect("merge", found, "joined.")
+            local.append(elapsed)
+        self.figures["warm joined. completion, inferred (s)"] = statistics.median(local)
         line = self.text.split("\n").index('    frame = pd.read_csv("data.csv")')
         hovers = []
         for _ in range(5):
