@@ -13,7 +13,7 @@ import pytest
 
 from azml_lsp.settings import load_settings
 from tests.editors.harness import Findings, shared_findings
-from tests.editors.scenario import describe
+from tests.editors.scenario import describe, expected_columns
 from tests.editors.vscode_session import vscode
 
 pytestmark = pytest.mark.slow
@@ -34,6 +34,13 @@ def test_code_lenses_offer_run_and_debug(findings: Findings) -> None:
     titles = findings.get("code_lenses") or []
     assert any("Run" in t for t in titles), f"code lenses: {titles}; {describe(findings)}"
     assert any("Debug" in t for t in titles), f"code lenses: {titles}; {describe(findings)}"
+
+
+def test_run_code_lens_runs_through_the_extension(findings: Findings) -> None:
+    lens_run = findings.get("lens_run")
+    assert lens_run, f"the Run lens gave no result; {describe(findings)}"
+    assert lens_run["ok"], lens_run.get("error")
+    assert lens_run["outputs"][0]["columns"] == expected_columns()
 
 
 def test_results_panel_shows_the_plot(findings: Findings) -> None:

@@ -250,6 +250,13 @@ async function scenario(findings: Findings, request: RawRequest): Promise<void> 
     for (const command of ['closeSidebar', 'closePanel', 'closeAuxiliaryBar']) {
       await vscode.commands.executeCommand(`workbench.action.${command}`);
     }
+    const runLens = lenses.find((l) => l.command?.command === 'azml.run')?.command;
+    findings.lens_run = runLens
+      ? await vscode.commands.executeCommand<RunResult | undefined>(
+          runLens.command,
+          ...((runLens.arguments ?? []) as unknown[]),
+        )
+      : null;
     findings.run = await vscode.commands.executeCommand<RunResult | undefined>('azml.runScript', uri);
   } finally {
     watch.dispose();
