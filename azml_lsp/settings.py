@@ -24,15 +24,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from azml_lsp import atomic
 from azml_lsp.contract import Dialect
 
 HEADER_LINES = 20
@@ -266,7 +265,8 @@ def save_script_inputs(
         if value is not None:
             updates[name] = _stored_path(value, root) if str(value) else None
     new_text = _with_table_values(text, ("tool", "azml", "scripts", key), updates, pyproject)
-    _atomic_write(pyproject, new_text)
+    pyproject.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(pyproject, new_text)
     return pyproject
 
 
@@ -344,17 +344,3 @@ def _lookup(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
             return None
         current = current[name]
     return current
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".pyproject-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

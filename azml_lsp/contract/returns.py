@@ -198,7 +198,7 @@ def _holds_tables(frame: pd.DataFrame) -> bool:
     import pandas as pd
 
     for position, dtype in enumerate(frame.dtypes):
-        if dtype != object:
+        if getattr(dtype, "kind", "") != "O":
             continue
         column = frame.iloc[:100, position]
         if any(isinstance(v, pd.DataFrame | pd.Series) for v in column):

@@ -1,6 +1,6 @@
 """Writing a run's outputs: result tables, their previews, the collected images, stale files.
 
-Runs in the child. Every file is written atomically (:mod:`azml_lsp.runtime.atomic`); the file
+Runs in the child. Every file is written atomically (:mod:`azml_lsp.atomic`); the file
 names come from :mod:`azml_lsp.runtime.layout`. CSV and Parquet formatting is described in
 :mod:`azml_lsp.runtime.table_writer`.
 """
@@ -14,9 +14,9 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from azml_lsp import atomic
 from azml_lsp.contract.errors import ERROR_0018_MESSAGE, ErrorCode
 from azml_lsp.contract.profile import BUNDLE_DIR_NAME
-from azml_lsp.runtime import atomic
 from azml_lsp.runtime.layout import images_dir, table_paths
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from azml_lsp.runtime import atomic
+from azml_lsp import atomic
 from azml_lsp.runtime.layout import OUTPUT_NAMES
 from azml_lsp.runtime.model import OutputTable, RunError, RunResult
 
