@@ -29,11 +29,13 @@
   :type 'string)
 
 (defcustom azml-server-command nil
-  "The command that starts the server, a list of strings; nil runs `azml-python' -m azml_lsp lsp."
+  "The command that starts the server, a list of strings.
+nil runs `azml-python' -m azml_lsp lsp."
   :type '(choice (const nil) (repeat string)))
 
 (defcustom azml-dialect nil
-  "The dialect scripts are written for: \"designer\", \"classic\", or nil for the server's default."
+  "The dialect scripts are written for: \"designer\" or \"classic\".
+nil leaves it to the script's header, pyproject.toml or the server."
   :type '(choice (const nil) (const "designer") (const "classic")))
 
 (defcustom azml-modes '(python-mode python-ts-mode)
@@ -45,13 +47,13 @@
   :type 'integer)
 
 (defvar azml-run-finished-functions nil
-  "Functions called with the run result (a plist) and the results buffer after `azml-run'.")
+  "Functions called after `azml-run' with the result plist and results buffer.")
 
 (defvar azml-last-result nil
   "The plist of the last `azml.run' result.")
 
 (defvar azml-command-failed-functions nil
-  "Functions called with the command name and the JSON-RPC error when a command fails.")
+  "Functions called with the command name and the error when a command fails.")
 
 (defun azml--contact (&optional _interactive)
   "The eglot contact of the azml server."
@@ -61,22 +63,26 @@
 
 ;;;###autoload
 (defun azml-setup (&optional no-auto-start)
-  "Use the azml server for `azml-modes'; start it on visiting such a file unless NO-AUTO-START."
+  "Use the azml server for `azml-modes'.
+Start it on visiting such a file unless NO-AUTO-START."
   (add-to-list 'eglot-server-programs (cons azml-modes #'azml--contact))
   (unless no-auto-start
     (dolist (mode azml-modes)
       (add-hook (intern (format "%s-hook" mode)) #'eglot-ensure))))
 
 (defun azml--argument (&optional inputs)
-  "The argument of an azml command for the current buffer, with INPUTS (a plist) added."
+  "The argument of an azml command for this buffer, with INPUTS (a plist)."
   (unless buffer-file-name
     (user-error "azml: this buffer visits no file; save it first"))
-  (append (list :uri (eglot--path-to-uri buffer-file-name))
+  (append (list :uri (if (fboundp 'eglot-path-to-uri)
+                         (funcall 'eglot-path-to-uri buffer-file-name)
+                       (eglot--path-to-uri buffer-file-name)))
           (when azml-dialect (list :dialect azml-dialect))
           inputs))
 
 (defun azml--execute (command inputs on-result)
-  "Ask the server to run COMMAND on this buffer with INPUTS; call ON-RESULT with the reply."
+  "Ask the server to run COMMAND on this buffer with INPUTS.
+ON-RESULT is called with the reply."
   (let ((server (eglot--current-server-or-lose)))
     (jsonrpc-async-request
      server :workspace/executeCommand
@@ -132,7 +138,7 @@
             "\n")))
 
 (defun azml-show-result (result script)
-  "Show RESULT (the `azml.run' plist) of SCRIPT in the *azml results* buffer; return it."
+  "Show RESULT (the `azml.run' plist) of SCRIPT in *azml results*; return it."
   (let ((buffer (get-buffer-create "*azml results*")))
     (with-current-buffer buffer
       (let ((inhibit-read-only t))
@@ -163,7 +169,8 @@
 ;;;###autoload
 (defun azml-run (&optional ask)
   "Run this script like the cloud module and show its results.
-Inputs come from the script's `# azml:' header or pyproject.toml; with prefix ASK, ask for them."
+Inputs come from the script's `# azml:' header or pyproject.toml;
+with prefix ASK, ask for them."
   (interactive "P")
   (let ((script buffer-file-name))
     (message "azml: running %s..." script)
@@ -175,7 +182,7 @@ Inputs come from the script's `# azml:' header or pyproject.toml; with prefix AS
                        (run-hook-with-args 'azml-run-finished-functions result buffer))))))
 
 (defun azml-attach-debugger (host port)
-  "Attach dape to the debugpy server at HOST:PORT when dape is installed, else say where it is."
+  "Attach dape to the debugpy server at HOST:PORT, or say where it listens."
   (if (fboundp 'dape)
       (funcall 'dape (list 'host host 'port port :request "attach" :type "python"
                            :justMyCode :json-false))
@@ -183,7 +190,8 @@ Inputs come from the script's `# azml:' header or pyproject.toml; with prefix AS
 
 ;;;###autoload
 (defun azml-debug (&optional ask)
-  "Run this script under debugpy and attach the debugger; with prefix ASK, ask for inputs."
+  "Run this script under debugpy and attach the debugger.
+With prefix ASK, ask for the inputs."
   (interactive "P")
   (azml--execute "azml.debug" (and ask (azml--read-inputs))
                  (lambda (address)

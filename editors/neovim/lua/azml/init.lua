@@ -90,14 +90,20 @@ function M.execute(command, bufnr, words, on_result)
     return
   end
   local params = { command = command, arguments = { M.arguments(bufnr, words) } }
-  client.request("workspace/executeCommand", params, function(err, result)
+  local function on_reply(err, result)
     if err then
       M.last_error = err
       vim.notify("azml: " .. command .. " failed: " .. (err.message or vim.inspect(err)),
         vim.log.levels.ERROR)
     end
     on_result(result, err)
-  end, bufnr)
+  end
+  -- Neovim 0.11 made request a method; older versions call it as a plain function.
+  if vim.fn.has("nvim-0.11") == 1 then
+    client:request("workspace/executeCommand", params, on_reply, bufnr)
+  else
+    client.request("workspace/executeCommand", params, on_reply, bufnr)
+  end
 end
 
 local function error_to_quickfix(bufnr, result)

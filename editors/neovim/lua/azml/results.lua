@@ -65,11 +65,11 @@ function M.show(lines)
   if buf == -1 then
     buf = vim.api.nvim_create_buf(false, true)
     vim.api.nvim_buf_set_name(buf, "azml://results")
-    vim.api.nvim_buf_set_option(buf, "bufhidden", "hide")
+    vim.bo[buf].bufhidden = "hide"
   end
-  vim.api.nvim_buf_set_option(buf, "modifiable", true)
+  vim.bo[buf].modifiable = true
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-  vim.api.nvim_buf_set_option(buf, "modifiable", false)
+  vim.bo[buf].modifiable = false
   if vim.fn.bufwinnr(buf) == -1 then
     local current = vim.api.nvim_get_current_win()
     vim.cmd("botright split")
