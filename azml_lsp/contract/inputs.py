@@ -21,11 +21,17 @@ def prepare_input_frame(dialect: Dialect, frame: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     frame = frame.reset_index(drop=True)
-    for name in frame.columns:
-        column = frame[name]
-        if isinstance(column.dtype, pd.StringDtype) or column.dtype == object:
-            values = column.astype(object)
-            frame[name] = values.where(values.notna(), None)
+    for position, dtype in enumerate(frame.dtypes):
+        if not (isinstance(dtype, pd.StringDtype) or getattr(dtype, "kind", "") == "O"):
+            continue
+        values = frame.iloc[:, position].to_numpy(dtype=object)
+        missing = pd.isna(values)
+        if missing.any():
+            values = values.copy()
+            values[missing] = None
+        elif getattr(dtype, "kind", "") == "O":
+            continue
+        frame.isetitem(position, pd.Series(values, index=frame.index, dtype=object))
     if PROFILES[dialect].default_index == "int64":
         frame.index = pd.Index(np.arange(len(frame), dtype=np.int64))
     return frame
