@@ -31,7 +31,7 @@ def prepare_input_frame(dialect: Dialect, frame: pd.DataFrame) -> pd.DataFrame:
             values[missing] = None
         elif getattr(dtype, "kind", "") == "O":
             continue
-        frame.isetitem(position, values)
+        frame.isetitem(position, pd.Series(values, index=frame.index, dtype=object))  # type: ignore[arg-type]
     if PROFILES[dialect].default_index == "int64":
         frame.index = pd.Index(np.arange(len(frame), dtype=np.int64))
     return frame
