@@ -9,6 +9,7 @@ import signal
 from typing import IO
 
 from azml_lsp.runtime.model import RunRequest
+from azml_lsp.runtime.processes import die_with_parent
 from azml_lsp.runtime.rundir import RunDir
 
 #: The parent sends this signal before killing a run that timed out: the child then writes its
@@ -21,6 +22,7 @@ _stack_file: IO[str] | None = None
 def apply_limits(request: RunRequest, rundir: RunDir) -> None:
     """Cap memory, select a headless matplotlib backend and arm the stack dump."""
     global _stack_file
+    die_with_parent()
     if request.memory_mb:
         cap = int(request.memory_mb) * 1024 * 1024
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

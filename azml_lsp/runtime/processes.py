@@ -38,3 +38,24 @@ def kill_session(leader: int, sig: int = signal.SIGKILL) -> None:
     for pid in session_members(leader):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, sig)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, so a run does not go on after the
+    CLI or the warm worker was killed. Elsewhere it does nothing.
+
+    Linux sends the signal when the parent *thread* ends: only call it in a process whose
+    parent waits for it in the thread that started it (the supervisor does)."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)

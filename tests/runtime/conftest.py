@@ -57,3 +57,12 @@ def output_frame(result: RunResult, port: int = 1) -> Any:
     if table.path.endswith(".parquet"):
         return pd.read_parquet(table.path)
     return pd.read_csv(table.path)
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from azml_lsp.contract.errors import ERROR_0085_HEAD, ERROR_0085_TAIL
-from tests.runtime.conftest import Runner
+from tests.runtime.conftest import Runner, running
 
 RAISES = """
 import pandas as pd
@@ -172,13 +172,4 @@ def azureml_main(df=None):
     result = run_script(source)
     assert result.ok, result.error
     for pid in (row[0] for row in result.outputs[0].head):
-        assert not _running(pid), f"process {pid} outlived the run"
-
-
-def _running(pid: int) -> bool:
-    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
+        assert not running(pid), f"process {pid} outlived the run"
