@@ -8,6 +8,7 @@ import resource
 import signal
 from typing import IO
 
+from azml_lsp.runtime.forkguard import limit_processes
 from azml_lsp.runtime.model import RunRequest
 from azml_lsp.runtime.processes import die_with_parent
 from azml_lsp.runtime.rundir import RunDir
@@ -23,6 +24,7 @@ def apply_limits(request: RunRequest, rundir: RunDir) -> None:
     """Cap memory, select a headless matplotlib backend and arm the stack dump."""
     global _stack_file
     die_with_parent()
+    limit_processes(request.max_processes)
     if request.memory_mb:
         cap = int(request.memory_mb) * 1024 * 1024
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

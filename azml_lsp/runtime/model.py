@@ -20,6 +20,7 @@ DEFAULT_BUNDLE_MAX_BYTES = 1024 * 1024 * 1024
 DEFAULT_BUNDLE_MAX_ENTRIES = 20_000
 DEFAULT_BUNDLE_MAX_RATIO = 200.0
 DEFAULT_CAPTURE_MAX_BYTES = 8 * 1024 * 1024
+DEFAULT_MAX_PROCESSES = 256
 
 
 @dataclass
@@ -53,6 +54,8 @@ class RunRequest:
     bundle_max_entries: int = DEFAULT_BUNDLE_MAX_ENTRIES
     bundle_max_ratio: float = DEFAULT_BUNDLE_MAX_RATIO
     capture_max_bytes: int = DEFAULT_CAPTURE_MAX_BYTES
+    max_processes: int = DEFAULT_MAX_PROCESSES
+    """How many processes the run may have at once (the fork-bomb guard)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -21,6 +21,10 @@ class PopenChild:
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self.process = process
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
     def poll(self) -> int | None:
         return self.process.poll()
 

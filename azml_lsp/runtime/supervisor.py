@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from azml_lsp.contract import ErrorCode
 from azml_lsp.runtime.events import RESULT_EVENT
+from azml_lsp.runtime.forkguard import release_group
 from azml_lsp.runtime.limits import STACK_DUMP_SIGNAL
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
 from azml_lsp.runtime.rundir import RunDir
@@ -34,6 +35,10 @@ PIPE_GRACE_S = 0.5
 
 class ChildHandle(Protocol):
     """A started child process, whatever started it."""
+
+    @property
+    def pid(self) -> int:
+        """The child's pid (it leads its own session)."""
 
     def poll(self) -> int | None:
         """The exit status (negative: killed by that signal), or None while it runs."""
@@ -91,6 +96,7 @@ def supervise(
     reader.start()
     ended = _wait(request, child, watch, cancel)
     child.kill_all()
+    release_group(child.pid)
     reader.join(timeout=PIPE_GRACE_S)
     status = child.poll()
     result = _result(request, rundir, watch, ended, status)

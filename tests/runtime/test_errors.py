@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,28 @@ def azureml_main(df=None):
     assert result.ok, result.error
     for pid in (row[0] for row in result.outputs[0].head):
         assert not running(pid), f"process {pid} outlived the run"
+
+
+FORK_BOMB = """
+import os, time
+
+def azureml_main(df=None):
+    for _ in range(3000):  # bounded, so a machine without a guard survives the test
+        if os.fork() == 0:
+            time.sleep(20)
+            os._exit(0)
+"""
+
+
+def test_fork_bomb_is_capped_and_cleaned_up(run_script: Runner) -> None:
+    from azml_lsp.runtime.forkguard import GROUP_PREFIX, group_path
+
+    group = group_path(os.getpid())
+    if group is None and os.geteuid() == 0:
+        pytest.skip("no pids control group and root ignores RLIMIT_NPROC: no cap on this machine")
+    result = run_script(FORK_BOMB, max_processes=40, timeout_s=60)
+    assert result.error is not None
+    assert result.error.exception in ("BlockingIOError", "OSError")
+    assert result.error.line == 5
+    if group is not None:
+        assert not list(group.parent.glob(GROUP_PREFIX + "*")), "a run's pids group was left behind"
