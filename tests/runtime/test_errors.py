@@ -199,3 +199,37 @@ def test_fork_bomb_is_capped_and_cleaned_up(run_script: Runner) -> None:
     assert result.error.line == 5
     if group is not None:
         assert not list(group.parent.glob(GROUP_PREFIX + "*")), "a run's pids group was left behind"
+
+
+def test_a_script_that_deletes_its_working_directory(run_script: Runner) -> None:
+    source = """
+import os, shutil
+import matplotlib.pyplot as plt
+import pandas as pd
+
+def azureml_main(df=None):
+    plt.plot([1, 2])
+    plt.savefig("lost.png")
+    shutil.rmtree(os.getcwd())
+    return pd.DataFrame({"a": [1]}),
+"""
+    result = run_script(source)
+    assert result.ok, result.error
+    assert result.outputs[0].rows == 1
+    assert result.images == []
+
+
+def test_module_level_changes_to_cwd_path_and_environment(run_script: Runner) -> None:
+    source = """
+import os, sys
+import pandas as pd
+os.chdir("/")
+sys.path.clear()
+os.environ.clear()
+
+def azureml_main(df=None):
+    return pd.DataFrame({"cwd_is_workdir": [os.path.basename(os.getcwd()) == "work"]}),
+"""
+    result = run_script(source)
+    assert result.ok, result.error
+    assert result.outputs[0].head == [[True]]
