@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -59,6 +60,7 @@ class AzmlLanguageServer(LanguageServer):
         self._cancels: dict[Any, threading.Event] = {}
         self._worker: WarmWorker | None = None
         self._worker_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # documents and contexts -------------------------------------------------
 
@@ -250,10 +252,9 @@ class AzmlLanguageServer(LanguageServer):
         from azml_lsp.runtime import DebugOptions
 
         parsed = RunArguments.parse(command, arguments)
-        document = self.workspace.text_documents.get(parsed.uri)
+        source = self.source_of(command, parsed.uri)
         path = path_of(parsed.uri)
         assert path is not None
-        source = document.source if document is not None else Path(path).read_text(encoding="utf-8")
         context = script_context(parsed.uri, source, self.config)
         loop = asyncio.get_running_loop()
         script = await loop.run_in_executor(self.thread_pool, script_to_run, path, source)
@@ -287,6 +288,19 @@ class AzmlLanguageServer(LanguageServer):
             return await listening
         result = await asyncio.shield(run)
         return map_copy_back(result, script, path).to_json()
+
+    def source_of(self, command: str, uri: str) -> str:
+        """The editor's text of a script, or the file's when it is not open."""
+        document = self.workspace.text_documents.get(uri)
+        if document is not None:
+            return document.source
+        path = path_of(uri)
+        if path is None:
+            raise CommandError(f"{command}: {uri!r} is neither open nor a file: URI")
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{command}: cannot read {path}: {exc}") from None
 
     def worker_run(
         self,
@@ -356,8 +370,6 @@ class AzmlLanguageServer(LanguageServer):
         loop = self._loop
         if loop is not None:
             loop.call_soon_threadsafe(function)
-
-    _loop: asyncio.AbstractEventLoop | None = None
 
 
 server = AzmlLanguageServer()
@@ -451,14 +463,21 @@ async def completion(
     ls: AzmlLanguageServer, params: types.CompletionParams
 ) -> types.CompletionList:
     loop = asyncio.get_running_loop()
-    view, prefix = await loop.run_in_executor(
-        ls.thread_pool, ls.frame_view, _uri(params), params.position
-    )
+    try:
+        view, prefix = await loop.run_in_executor(
+            ls.thread_pool, ls.frame_view, _uri(params), params.position
+        )
+    except Exception:
+        logger.exception("cannot complete in %s", _uri(params))
+        return types.CompletionList(is_incomplete=False, items=[])
     if prefix is not None:
         members = ls.jedi.known_frame_members()
         if members is None:
-            await ls.jedi_call([], ls.jedi.frame_members)
-            members = ls.jedi.known_frame_members() or []
+            try:
+                members = await ls.jedi.frame_members_now()
+            except Exception:
+                logger.exception("jedi failed to infer the members of DataFrame")
+                members = []
         chosen = jedi_features.matching(members, prefix)
         items = [jedi_features.member_item(m, i) for i, m in enumerate(chosen)]
         return types.CompletionList(is_incomplete=False, items=items)
@@ -570,34 +589,41 @@ def progress_cancel(ls: AzmlLanguageServer, params: types.WorkDoneProgressCancel
     ls.cancel_token(params.token)
 
 
+@contextlib.contextmanager
+def _as_invalid_params() -> Iterator[None]:
+    """A wrong command argument is the client's error: answer with InvalidParams and the reason."""
+    try:
+        yield
+    except CommandError as exc:
+        raise JsonRpcInvalidParams(str(exc)) from None
+
+
 @server.command(lens.RUN_COMMAND)
 async def run_command(ls: AzmlLanguageServer, *arguments: Any) -> dict[str, Any]:
-    return await ls.execute_run(lens.RUN_COMMAND, list(arguments), debug=False)
+    with _as_invalid_params():
+        return await ls.execute_run(lens.RUN_COMMAND, list(arguments), debug=False)
 
 
 @server.command(lens.DEBUG_COMMAND)
 async def debug_command(ls: AzmlLanguageServer, *arguments: Any) -> dict[str, Any]:
-    return await ls.execute_run(lens.DEBUG_COMMAND, list(arguments), debug=True)
+    with _as_invalid_params():
+        return await ls.execute_run(lens.DEBUG_COMMAND, list(arguments), debug=True)
 
 
 @server.command(lens.CHECK_COMMAND)
 async def check_command(ls: AzmlLanguageServer, *arguments: Any) -> list[dict[str, object]]:
-    if (
-        len(arguments) != 1
-        or not isinstance(arguments[0], dict)
-        or not isinstance(arguments[0].get("uri"), str)
-    ):
-        raise CommandError(
-            f'{lens.CHECK_COMMAND}: expected one argument {{"uri": ...}}, got {list(arguments)!r}'
-        )
-    uri = arguments[0]["uri"]
-    document = ls.workspace.text_documents.get(uri)
-    path = path_of(uri)
-    if document is None and path is None:
-        raise CommandError(f"{lens.CHECK_COMMAND}: {uri!r} is neither open nor a file: URI")
-    source = (
-        document.source if document is not None else Path(str(path)).read_text(encoding="utf-8")
-    )
+    with _as_invalid_params():
+        if (
+            len(arguments) != 1
+            or not isinstance(arguments[0], dict)
+            or not isinstance(arguments[0].get("uri"), str)
+        ):
+            raise CommandError(
+                f'{lens.CHECK_COMMAND}: expected one argument {{"uri": ...}}, '
+                f"got {list(arguments)!r}"
+            )
+        uri = arguments[0]["uri"]
+        source = ls.source_of(lens.CHECK_COMMAND, uri)
     context = script_context(uri, source, ls.config)
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(ls.thread_pool, diagnostics.check_json, source, context)

@@ -3,7 +3,7 @@
 jedi's first inference of pandas takes seconds. :meth:`JediService.start_warm_up` does that work
 in a background thread right after ``initialize`` (a completion after a DataFrame parameter, a
 ``pd.`` completion, a signature and a hover), so the parse caches are hot before the user types.
-Requests wait for the warm-up instead of repeating its work in parallel.
+Requests wait for the warm-up's pandas inference instead of repeating it in parallel.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ class JediService:
         started = time.perf_counter()
         try:
             self.frame_members()
+            self._warm.set()  # pandas is parsed and inferred: requests need not wait any more
             view = ScriptView(WARM_UP_SOURCE, None, project_for(root, None), DEFAULT_DIALECT)
             line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
             jedi_features.signature_help(
@@ -98,8 +99,8 @@ class JediService:
         except Exception:  # the warm-up only saves time; a failure must not stop the server
             logger.exception("jedi warm-up failed")
         finally:
-            self._warm_up_s = time.perf_counter() - started
             self._warm.set()
+            self._warm_up_s = time.perf_counter() - started
             logger.info("jedi warm-up took %.2f s", self._warm_up_s)
         if then is not None:
             try:
@@ -142,9 +143,17 @@ class JediService:
             return function(*args)
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
-        """Run a blocking jedi function in the pool; cancelling the caller drops it if queued."""
+        """Run a blocking jedi function in the pool once the warm-up has inferred pandas;
+        cancelling the caller drops it if it is still queued."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, self._when_warm, function, *args)
+
+    async def frame_members_now(self) -> list[Member]:
+        """The DataFrame members, inferring them now if no run has yet (no warm-up gate: the
+        inference itself is what the warm-up does first)."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._pool, self.frame_members)
+        return self._known_members or []
 
     def remember_completions(self, completions: list[Completion]) -> str:
         """Keep one completion list for resolve; returns its generation id."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from azml_lsp.checker import CheckConfig, check_source
@@ -168,3 +169,11 @@ async def test_switch_matplotlib_to_agg(client: LanguageClient, workspace: Path,
     assert 'matplotlib.use("Agg")' in fixed
     replace_text(client, uri, fixed, 2)
     await diagnostics_of(client, uri, lambda d: PYPLOT_ORDER.code not in codes(d))
+
+
+async def test_check_command_names_a_missing_file(client: LanguageClient, workspace: Path) -> None:
+    missing = workspace / "nowhere.py"
+    with pytest.raises(JsonRpcException, match=r"nowhere\.py"):
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams("azml.check", [{"uri": missing.as_uri()}])
+        )
