@@ -77,7 +77,10 @@ def sandbox_env(root: Path, **extra: str) -> dict[str, str]:
         path = root / relative
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         env[name] = str(path)
-    env["AZML_LSP_CMD"] = json.dumps(server_command())
+    command = server_command()
+    if "AZML_LSP_CMD" not in os.environ:
+        command += ["--log-file", str(root / "server.log")]
+    env["AZML_LSP_CMD"] = json.dumps(command)
     env["AZML_EDITORS"] = str(EDITORS_DIR)
     env.update(extra)
     return env
@@ -124,6 +127,9 @@ def run_driver(root: Path, argv: list[str], timeout_s: float, **extra: str) -> F
         )
     findings: Findings = json.loads(findings_file.read_text())
     findings["exit_code"] = done.returncode
+    server_log = root / "server.log"
+    if server_log.exists():
+        findings["server_log_tail"] = server_log.read_text(errors="replace")[-3000:]
     return findings
 
 

@@ -44,7 +44,11 @@ def codes(diagnostics: list[dict[str, Any]]) -> set[str]:
 
 
 def describe(findings: Findings) -> str:
-    return "driver log: " + "; ".join(findings.get("log", []))
+    """The driver's log, and the end of the server's log when there is one."""
+    text = "driver log: " + "; ".join(findings.get("log", []))
+    if findings.get("server_log_tail"):
+        text += "\nend of the server log:\n" + findings["server_log_tail"]
+    return text
 
 
 def check_completion(findings: Findings) -> None:

@@ -43,6 +43,17 @@ def test_run_code_lens_runs_through_the_extension(findings: Findings) -> None:
     assert lens_run["outputs"][0]["columns"] == expected_columns()
 
 
+def test_failed_run_links_the_panel_to_the_failing_line(findings: Findings) -> None:
+    script = Path(findings["failed_script"])
+    failing = 1 + next(
+        i for i, t in enumerate(script.read_text().splitlines()) if "dataframe1[" in t
+    )
+    failed = findings.get("failed_run") or {}
+    assert failed.get("ok") is False, f"{script.name} should fail: {failed}; {describe(findings)}"
+    assert failed["error"]["line"] == failing, failed["error"]
+    assert f'data-line="{failing}"' in findings["failed_panel_html"]
+
+
 def test_results_panel_shows_the_plot(findings: Findings) -> None:
     images = findings.get("panel_images") or []
     assert images, f"the results panel has no image; {describe(findings)}"

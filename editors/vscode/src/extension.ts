@@ -63,7 +63,14 @@ export function activate(context: vscode.ExtensionContext): AzmlApi {
   const selfTest = process.env.AZML_VSCODE_SELFTEST;
   void client
     .ready()
-    .then(() => (selfTest ? runSelfTest(selfTest, (m, p) => client.request(m, p)) : undefined));
+    .then(() =>
+      selfTest
+        ? runSelfTest(selfTest, {
+            request: (method, params) => client.request(method, params),
+            panelHtml: () => panel.html,
+          })
+        : undefined,
+    );
   return { client, runner };
 }
 

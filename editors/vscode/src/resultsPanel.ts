@@ -40,6 +40,8 @@ function textBlock(title: string, text: string | undefined): string {
 export class ResultsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private script: vscode.Uri | undefined;
+  /** The HTML the panel shows now. */
+  html = '';
 
   show(result: RunResult, script: vscode.Uri): vscode.WebviewPanel {
     this.script = script;
@@ -62,7 +64,8 @@ export class ResultsPanel implements vscode.Disposable {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
     }
     this.panel.title = `azml: ${path.basename(script.fsPath)}`;
-    this.panel.webview.html = this.html(this.panel.webview, result, script);
+    this.html = this.render(this.panel.webview, result, script);
+    this.panel.webview.html = this.html;
     return this.panel;
   }
 
@@ -76,7 +79,7 @@ export class ResultsPanel implements vscode.Disposable {
     editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
   }
 
-  private html(webview: vscode.Webview, result: RunResult, script: vscode.Uri): string {
+  private render(webview: vscode.Webview, result: RunResult, script: vscode.Uri): string {
     const nonce = Array.from({ length: 16 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
     const images = result.images
       .map((i) => `<figure><img src="${webview.asWebviewUri(vscode.Uri.file(i)).toString()}" alt="${escape(path.basename(i))}"><figcaption>${escape(i)}</figcaption></figure>`)

@@ -19,8 +19,13 @@ interface DiagnosticFinding {
 
 type Findings = Record<string, unknown> & { log: string[] };
 
-/** Sends a raw LSP request to the server. */
-type RawRequest = (method: string, params: unknown) => Promise<unknown>;
+/** What the self-test reaches inside the extension. */
+export interface SelfTestHooks {
+  /** Sends a raw LSP request to the server. */
+  request(method: string, params: unknown): Promise<unknown>;
+  /** The HTML the results panel shows now. */
+  panelHtml(): string;
+}
 
 const started = Date.now();
 
@@ -166,7 +171,7 @@ async function debugScenario(findings: Findings, document: vscode.TextDocument):
   }
 }
 
-async function scenario(findings: Findings, request: RawRequest): Promise<void> {
+async function scenario(findings: Findings, hooks: SelfTestHooks): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder is open');
   const uri = vscode.Uri.joinPath(folder.uri, SCRIPT);
@@ -229,7 +234,7 @@ async function scenario(findings: Findings, request: RawRequest): Promise<void> 
     for (const name of [SCRIPT, 'legacy.py', 'lib/summary.py']) {
       const file = vscode.Uri.joinPath(folder.uri, name);
       await vscode.workspace.openTextDocument(file);
-      symbols[name] = await request('textDocument/documentSymbol', {
+      symbols[name] = await hooks.request('textDocument/documentSymbol', {
         textDocument: { uri: file.toString() },
       });
     }
@@ -245,6 +250,15 @@ async function scenario(findings: Findings, request: RawRequest): Promise<void> 
     const legacy = vscode.Uri.joinPath(folder.uri, 'legacy.py');
     findings.inputs_saved = await saveInputs(legacy, { dataset1: 'sales.csv' });
     findings.inputs_script = legacy.fsPath;
+
+    note(findings, 'failing run');
+    const broken = vscode.Uri.joinPath(folder.uri, 'broken.py');
+    findings.failed_script = broken.fsPath;
+    findings.failed_run = await vscode.commands.executeCommand<RunResult | undefined>(
+      'azml.runScript',
+      broken,
+    );
+    findings.failed_panel_html = hooks.panelHtml();
 
     note(findings, 'run');
     for (const command of ['closeSidebar', 'closePanel', 'closeAuxiliaryBar']) {
@@ -278,10 +292,10 @@ async function missingServerScenario(file: string): Promise<void> {
 }
 
 /** Runs the scenario and writes the findings to `file`. */
-export async function runSelfTest(file: string, request: RawRequest): Promise<void> {
+export async function runSelfTest(file: string, hooks: SelfTestHooks): Promise<void> {
   const findings: Findings = { log: [] };
   try {
-    await scenario(findings, request);
+    await scenario(findings, hooks);
     findings.exit_code = 0;
   } catch (error) {
     note(findings, `self-test error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
