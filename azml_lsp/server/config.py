@@ -47,18 +47,22 @@ class ServerConfig:
     """Start the warm run worker right after initialize instead of at the first Run."""
 
     def updated(self, options: Any) -> ServerConfig:
-        """A copy with the values of ``options`` (a dict, optionally under ``azml``)."""
+        """A copy with the values of ``options`` (a dict, optionally under ``azml``); ``null``
+        puts a setting back to its default, unknown keys are left to other tools."""
         if not isinstance(options, dict):
             return self
         section = options.get(SECTION, options)
         if not isinstance(section, dict):
             raise ConfigError(f"setting '{SECTION}' must be an object, got {section!r}")
         values: dict[str, Any] = {}
+        defaults = ServerConfig()
         for key, value in section.items():
             name = _KEYS.get(key)
-            if name is None or value is None:
+            if name is None:
                 continue
-            values[name] = _validated(name, key, value)
+            values[name] = (
+                getattr(defaults, name) if value is None else _validated(name, key, value)
+            )
         return replace(self, **values)
 
 

@@ -99,3 +99,23 @@ async def test_bad_configuration_is_reported(client: LanguageClient) -> None:
 
     await wait_for(reported)
     await change_dialect(client, "classic")
+
+
+async def test_target_python_from_configuration(client: LanguageClient, workspace: Path) -> None:
+    from azml_lsp.checker import CheckConfig, check_source
+
+    text = 'def azureml_main(frame=None, other=None):\n    label = f"{frame}"\n    return frame,\n'
+    old = check_source(text, None, CheckConfig(dialect=Dialect.DESIGNER, target_python="3.5"))
+    assert old and not check_source(
+        text, None, CheckConfig(dialect=Dialect.DESIGNER, target_python="3.6")
+    )
+    code = old[0].code
+    uri = open_script(client, workspace / "fstring.py", text)
+    settings = {"azml": {"dialect": "designer", "targetPython": "3.5"}}
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
+    await diagnostics_of(client, uri, lambda d: code in codes(d))
+    settings = {"azml": {"targetPython": "3.6"}}
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
+    await diagnostics_of(client, uri, lambda d: code not in codes(d))
+    settings = {"azml": {"dialect": "classic", "targetPython": None}}
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
