@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from tests.server.conftest import diagnostics_of, open_script
@@ -92,3 +93,20 @@ async def test_breakpoints_hit_in_script_and_bundle(
         await dap.close()
     found = await diagnostics_of(client, uri, lambda d: any(x.source == "azml run" for x in d))
     assert any("ZeroDivisionError" in d.message and d.range.start.line == 7 for d in found)
+
+
+async def test_debug_of_a_run_that_cannot_start_names_the_reason(
+    client: LanguageClient, workspace: Path
+) -> None:
+    uri = open_script(
+        client,
+        workspace / "no_input.py",
+        SCRIPT.replace("# azml: bundle=lib", "# azml: bundle=missing_lib"),
+    )
+    with pytest.raises(JsonRpcException, match="missing_lib"):
+        await asyncio.wait_for(
+            client.workspace_execute_command_async(
+                types.ExecuteCommandParams("azml.debug", [{"uri": uri}])
+            ),
+            60,
+        )
