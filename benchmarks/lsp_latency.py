@@ -303,26 +303,17 @@ class Session:
         elapsed, found = self.complete_after("dataframe1.")
         self._expect("groupby", found, "dataframe1.")
         self.figures["first DataFrame completion (s)"] = elapsed
-        warm = []
-        for i in range(self.warm_runs):
-            elapsed, found = self.complete_after("dataframe1." if i % 2 else "dataframe2.")
-            self._expect("merge", found, "dataframe completion")
-            warm.append(elapsed)
+        warm = self.completions(["dataframe1.", "dataframe2."], "merge", self.warm_runs)
         self.figures["warm completion p50 (s)"] = statistics.median(warm)
         self.figures["warm completion p95 (s)"] = percentile(warm, 0.95)
         self.complete_after("pd.")
-        pd_times = []
-        for _ in range(max(3, self.warm_runs // 4)):
-            elapsed, found = self.complete_after("pd.")
-            self._expect("read_csv", found, "pd.")
-            pd_times.append(elapsed)
-        self.figures["warm pd. completion (s)"] = statistics.median(pd_times)
-        local = []
-        for _ in range(max(3, self.warm_runs // 4)):
-            elapsed, found = self.complete_after("joined.")
-            self._expect("merge", found, "joined.")
-            local.append(elapsed)
-        self.figures["warm joined. completion, inferred (s)"] = statistics.median(local)
+        few = max(3, self.warm_runs // 4)
+        self.figures["warm pd. completion (s)"] = statistics.median(
+            self.completions(["pd."], "read_csv", few)
+        )
+        self.figures["warm joined. completion, inferred (s)"] = statistics.median(
+            self.completions(["joined."], "merge", few)
+        )
         line = self.text.split("\n").index('    frame = pd.read_csv("data.csv")')
         hovers = []
         for _ in range(5):
@@ -335,6 +326,16 @@ class Session:
             hovers.append(elapsed)
         self.figures["hover (s)"] = statistics.median(hovers)
         self.figures["diagnostics after a change (s)"] = self._diagnostics_latency()
+
+    def completions(self, typed: list[str], expected: str, count: int) -> list[float]:
+        """Time ``count`` completions after each of ``typed`` in turn; each must offer
+        ``expected``."""
+        times = []
+        for i in range(count):
+            elapsed, found = self.complete_after(typed[i % len(typed)])
+            self._expect(expected, found, typed[i % len(typed)])
+            times.append(elapsed)
+        return times
 
     def _diagnostics_latency(self) -> float:
         base = HEADER + SIGNATURES[self.server.signature] + BODY
