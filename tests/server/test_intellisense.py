@@ -278,3 +278,12 @@ async def test_cancelling_a_slow_request_answers_at_once(
     with pytest.raises(JsonRpcException, match="cancel"):
         await slow
     assert loop.time() - cancelled_at < full / 2, "the cancellation waited for the work"
+
+
+async def test_signature_help_of_a_frame_method(client: LanguageClient, workspace: Path) -> None:
+    uri = open_script(client, workspace / "frame_signature.py", SCRIPT)
+    help_ = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(doc(uri), position_of(SCRIPT, "left.merge("))
+    )
+    assert help_ is not None and help_.signatures[0].label.startswith("merge(right")
+    assert help_.active_parameter == 0
