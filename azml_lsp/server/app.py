@@ -24,7 +24,7 @@ from azml_lsp.runtime.model import RunError, RunRequest, RunResult
 from azml_lsp.server import actions, diagnostics, jedi_features, lens
 from azml_lsp.server.config import ConfigError, ServerConfig
 from azml_lsp.server.jedi_features import ScriptView
-from azml_lsp.server.jedi_project import project_for
+from azml_lsp.server.jedi_project import environment_for, project_for
 from azml_lsp.server.jedi_service import WARM_UP_SOURCE, JediService
 from azml_lsp.server.positions import PositionMapper
 from azml_lsp.server.protocol import WORK_DONE_TOKEN, AzmlProtocol
@@ -79,7 +79,10 @@ class AzmlLanguageServer(LanguageServer):
         context = self.context_of(document)
         project = project_for(self.root_folder(context), context.bundle)
         encoding = str(self.workspace.position_encoding or "utf-16")
-        return ScriptView(document.source, context.path, project, context.dialect, encoding)
+        environment = environment_for(context.settings.python or self.config.python)
+        return ScriptView(
+            document.source, context.path, project, context.dialect, encoding, environment
+        )
 
     def root_folder(self, context: ScriptContext) -> str:
         root = self.workspace.root_path

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jedi
 from jedi.api.classes import BaseName, Completion, Name, Signature
+from jedi.api.environment import Environment
 from lsprotocol import types
 from parso.python import tree
 from parso.tree import NodeOrLeaf
@@ -29,7 +30,7 @@ from azml_lsp.server.positions import PositionMapper, split_lines
 FRAME_MEMBER = "frame:"
 """Completion data of a DataFrame member: this prefix and the member's name."""
 _ENVIRONMENT = jedi.InterpreterEnvironment()
-"""jedi inspects compiled modules in this process: no helper process, no pipe round trips."""
+"""By default jedi inspects compiled modules in this process: no helper process, no pipes."""
 _KINDS: dict[str, types.CompletionItemKind] = {
     "module": types.CompletionItemKind.Module,
     "class": types.CompletionItemKind.Class,
@@ -61,6 +62,8 @@ class ScriptView:
     project: jedi.Project
     dialect: Dialect
     encoding: str = types.PositionEncodingKind.Utf16
+    environment: Environment | None = None
+    """The interpreter whose packages jedi sees; None: the one running the server."""
 
     @cached_property
     def virtual(self) -> VirtualSource:
@@ -73,7 +76,10 @@ class ScriptView:
     @cached_property
     def script(self) -> jedi.Script:
         return jedi.Script(
-            self.virtual.text, path=self.path, project=self.project, environment=_ENVIRONMENT
+            self.virtual.text,
+            path=self.path,
+            project=self.project,
+            environment=self.environment or _ENVIRONMENT,
         )
 
     def jedi_position(self, position: types.Position) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import stat
@@ -18,7 +19,9 @@ import zipfile
 from pathlib import Path
 
 import jedi
+import jedi.api.environment
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _projects: dict[tuple[str, str | None], jedi.Project] = {}
 
@@ -88,3 +91,23 @@ def project_for(root: str, bundle: str | None) -> jedi.Project:
             project = jedi.Project(root, added_sys_path=[extra] if extra else [])
             _projects[key] = project
         return project
+
+
+_environments: dict[str, jedi.api.environment.Environment | None] = {}
+
+
+def environment_for(python: str | None) -> jedi.api.environment.Environment | None:
+    """jedi's environment of the interpreter that runs scripts (None: the server's own, also
+    when ``python`` is not a usable interpreter: that is logged once)."""
+    if not python:
+        return None
+    with _lock:
+        if python not in _environments:
+            try:
+                _environments[python] = jedi.create_environment(python, safe=False)
+            except jedi.InvalidPythonEnvironment as exc:
+                logger.warning(
+                    "jedi cannot use %s (%s); completing with the server's Python", python, exc
+                )
+                _environments[python] = None
+        return _environments[python]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,27 @@ async def test_target_python_from_configuration(client: LanguageClient, workspac
     await diagnostics_of(client, uri, lambda d: code not in codes(d))
     settings = {"azml": {"dialect": "classic", "targetPython": None}}
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
+
+
+@pytest.mark.parametrize(
+    "python", [sys.executable, "/nonexistent/bin/python"], ids=["real", "missing"]
+)
+async def test_completion_with_a_configured_interpreter(
+    client: LanguageClient, workspace: Path, python: str
+) -> None:
+    text = "import os\n\n\ndef azureml_main(frame=None):\n    os.pa\n"
+    uri = open_script(client, workspace / f"interpreter_{len(python)}.py", text)
+    settings = {"azml": {"python": python}}
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
+    try:
+        result = await client.text_document_completion_async(
+            types.CompletionParams(types.TextDocumentIdentifier(uri), position_of(text, "os.pa"))
+        )
+        assert isinstance(result, types.CompletionList) and "path" in {
+            i.label for i in result.items
+        }
+    finally:
+        reset = {"azml": {"python": None}}
+        client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings=reset)
+        )
