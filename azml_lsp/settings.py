@@ -103,6 +103,27 @@ def load_settings(script_path: str | Path, source: str | None = None) -> ScriptS
     return settings
 
 
+def declaring_script(module_path: str | Path, max_depth: int = 3) -> Path | None:
+    """The script that declares a folder holding ``module_path`` as its Script Bundle, found
+    among the ``.py`` files beside that folder (its header or its pyproject table), or None.
+
+    Lets editors tell a bundle's helper module from a script that lacks its entry point."""
+    module = Path(module_path).resolve()
+    for folder in list(module.parents)[:max_depth]:
+        try:
+            neighbours = sorted(folder.parent.glob("*.py"))[:50]
+        except OSError:
+            continue
+        for script in neighbours:
+            try:
+                declared = load_settings(script).bundle
+            except (SettingsError, OSError):
+                continue
+            if declared and Path(declared).resolve() == folder:
+                return script
+    return None
+
+
 def find_pyproject(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest ``pyproject.toml`` from ``start`` upward with a ``[tool.azml]`` table."""
     for folder in (start, *start.parents):

@@ -49,7 +49,15 @@ def check(source: str, context: ScriptContext, use_jedi: bool = True) -> list[Ch
         ignore=frozenset(context.settings.ignore),
         use_jedi=use_jedi,
     )
-    return list(check_source(source, path=context.path, config=config))
+    from azml_lsp.checker.rules.entry import MISSING
+
+    findings = list(check_source(source, path=context.path, config=config))
+    if context.path and any(f.code == MISSING.code for f in findings):
+        from azml_lsp.settings import declaring_script
+
+        if declaring_script(context.path) is not None:  # a bundle's helper module, not a script
+            findings = [f for f in findings if f.code != MISSING.code]
+    return findings
 
 
 def check_or_nothing(

@@ -15,11 +15,12 @@ import shutil
 import stat
 import tempfile
 import threading
-import zipfile
 from pathlib import Path
 
 import jedi
 import jedi.api.environment
+
+from azml_lsp.bundles import BundleError, extract_bundle
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -41,7 +42,9 @@ def cache_dir() -> Path:
 
 
 def materialise_zip(zip_path: Path) -> Path:
-    """A read-only extracted copy of a bundle zip; extracted once per version of the zip."""
+    """A read-only extracted copy of a bundle zip; extracted once per version of the zip.
+
+    Raises BundleError for a zip the runtime would refuse."""
     info = zip_path.stat()
     key = f"{zip_path.resolve()}:{info.st_size}:{info.st_mtime_ns}"
     target = cache_dir() / hashlib.sha256(key.encode()).hexdigest()[:16]
@@ -50,12 +53,7 @@ def materialise_zip(zip_path: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".extract-"))
     try:
-        with zipfile.ZipFile(zip_path) as archive:
-            for member in archive.infolist():
-                destination = (scratch / member.filename).resolve()
-                if not destination.is_relative_to(scratch.resolve()):
-                    continue
-                archive.extract(member, scratch)
+        extract_bundle(zip_path, scratch)  # the runtime's rules: no traversal, no zip bombs
         for path in scratch.rglob("*"):
             if path.is_file():
                 path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
@@ -73,10 +71,10 @@ def bundle_sys_path(bundle: str | None) -> str | None:
     path = Path(bundle)
     if path.is_dir():
         return str(path.resolve())
-    if path.is_file() and zipfile.is_zipfile(path):
+    if path.is_file():
         try:
             return str(materialise_zip(path))
-        except (OSError, zipfile.BadZipFile):
+        except (OSError, BundleError):
             return None
     return None
 

@@ -9,10 +9,11 @@ Requests wait for the warm-up's pandas inference instead of repeating it in para
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -50,6 +51,8 @@ class JediService:
         self._warm = threading.Event()
         self._warm_up_s: float | None = None
         self._lock = threading.Lock()
+        self._in_flight = 0
+        self._started = 0
         self._completions: dict[str, Completion] = {}
         self._generation = 0
         self._frame_members: list[Completion] | None = None
@@ -88,14 +91,7 @@ class JediService:
         try:
             self.frame_members()
             self._warm.set()  # pandas is parsed and inferred: requests need not wait any more
-            view = ScriptView(WARM_UP_SOURCE, None, project_for(root, None), DEFAULT_DIALECT)
-            line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
-            jedi_features.signature_help(
-                view, types.Position(line + 1, len("    dataframe1.merge("))
-            )
-            jedi_features.completions(view, types.Position(line + 2, len("    pd.")))
-            jedi_features.completions(view, types.Position(line + 3, len("    np.")))
-            jedi_features.hover(view, types.Position(line + 2, len("    pd.re")))
+            self._warm_more(root)
         except Exception:  # the warm-up only saves time; a failure must not stop the server
             logger.exception("jedi warm-up failed")
         finally:
@@ -107,6 +103,18 @@ class JediService:
                 then()
             except Exception:
                 logger.exception("warm-up failed")
+
+    def _warm_more(self, root: str) -> None:
+        """Signatures, module completions and a hover, counted like requests' jedi calls."""
+        with self._counted():
+            view = ScriptView(WARM_UP_SOURCE, None, project_for(root, None), DEFAULT_DIALECT)
+            line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
+            jedi_features.signature_help(
+                view, types.Position(line + 1, len("    dataframe1.merge("))
+            )
+            jedi_features.completions(view, types.Position(line + 2, len("    pd.")))
+            jedi_features.completions(view, types.Position(line + 3, len("    np.")))
+            jedi_features.hover(view, types.Position(line + 2, len("    pd.re")))
 
     def frame_members(self) -> list[Completion]:
         """The members of DataFrame, inferred once: what ``dataframe1.`` completes to."""
@@ -134,13 +142,33 @@ class JediService:
         """jedi's completion of one DataFrame member (for resolve)."""
         return next((c for c in self.frame_members() if c.name == name), None)
 
-    def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
-        self._warm.wait(_WARM_UP_TIMEOUT_S)
+    @contextlib.contextmanager
+    def _counted(self) -> Iterator[Callable[[], bool]]:
+        """Count a jedi call in flight; yields a test: did another call overlap this one?"""
+        with self._lock:
+            self._in_flight += 1
+            self._started += 1
+            started, alone = self._started, self._in_flight == 1
         try:
-            return function(*args)
-        except RuntimeError:  # a cache of jedi or parso changed under another thread: once more
-            logger.debug("jedi call raced another thread; retrying", exc_info=True)
-            return function(*args)
+            yield lambda: not alone or self._started != started
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function`` once pandas is inferred. jedi's caches are shared between threads:
+        a call that overlapped another and failed or found nothing is made once more."""
+        self._warm.wait(_WARM_UP_TIMEOUT_S)
+        with self._counted() as overlapped:
+            try:
+                result = function(*args)
+            except RuntimeError:  # a cache changed under another thread
+                logger.debug("jedi call raced another thread; retrying", exc_info=True)
+                return function(*args)
+            if not result and overlapped():
+                logger.debug("jedi call found nothing while another ran; retrying")
+                return function(*args)
+            return result
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """Run a blocking jedi function in the pool once the warm-up has inferred pandas;

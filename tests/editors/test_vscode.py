@@ -131,10 +131,6 @@ def test_document_symbols_are_valid_for_vs_code(findings: Findings) -> None:
     assert not any(wrong.values()), wrong
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server lacks bundle awareness: a Script Bundle module opened in the editor gets AZ001",
-)
 def test_bundle_module_gets_no_missing_entry_point_error(findings: Findings) -> None:
     diagnostics = findings.get("bundle_diagnostics") or []
     assert not [d for d in diagnostics if d["code"] == "AZ001"], diagnostics

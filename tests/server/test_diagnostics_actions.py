@@ -177,3 +177,15 @@ async def test_check_command_names_a_missing_file(client: LanguageClient, worksp
         await client.workspace_execute_command_async(
             types.ExecuteCommandParams("azml.check", [{"uri": missing.as_uri()}])
         )
+
+
+async def test_a_bundle_helper_module_is_not_a_script(client: LanguageClient, workspace: Path) -> None:
+    folder = workspace / "bundled"
+    (folder / "lib").mkdir(parents=True, exist_ok=True)
+    (folder / "score.py").write_text(f"# azml: bundle=lib\nimport helpers\n\n{VALID}")
+    helper = open_script(client, folder / "lib" / "helpers.py", NO_ENTRY + "x = 1\n")
+    stray = open_script(client, folder / "stray.py", NO_ENTRY)
+    missing = missing_entry_code()
+    assert missing in codes(await diagnostics_of(client, stray, lambda d: bool(d)))
+    found = await diagnostics_of(client, helper, lambda d: True)
+    assert missing not in codes(found)
