@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
+from azml_lsp import atomic
 from azml_lsp.checker import RULES, CheckConfig, Diagnostic, Severity, check_source, fix_source
 from azml_lsp.checker.output import format_json, format_sarif, format_text
 from azml_lsp.contract import ENTRY_POINT
@@ -137,25 +137,13 @@ def _fix(path: Path, source: str, found: list[Diagnostic], config: CheckConfig) 
     fixed, applied = fix_source(source, str(path), config)
     if fixed == source:
         return found
-    _atomic_write(path, fixed)
+    atomic.write_text(path, fixed)
     remaining = check_source(fixed, str(path), config)
     left = Counter(d.code for d in remaining)
     gone = Counter(d.code for d in found) - left
     codes = ", ".join(f"{code} x{n}" if n > 1 else code for code, n in sorted(gone.items()))
     click.echo(f"{path}: applied {applied} fix(es), resolving {codes or 'nothing'}", err=True)
     return remaining
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temp, path.stat().st_mode & 0o777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _summary(diagnostics: list[Diagnostic], files: int) -> None:

@@ -13,7 +13,7 @@ from azml_lsp.contract import Dialect
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
 from azml_lsp.runtime.oneshot import spawn_oneshot
 from azml_lsp.runtime.rundir import RunDir
-from azml_lsp.runtime.supervisor import supervise
+from azml_lsp.runtime.supervisor import ChildHandle, supervise
 
 EventHandler = Callable[[dict[str, Any]], None]
 
@@ -69,25 +69,37 @@ def request_error_result(request: RunRequest, error: RequestError) -> RunResult:
     )
 
 
-def run(
+Spawner = Callable[[RunRequest, RunDir, int], ChildHandle]
+"""Starts a run's child for a prepared request and its folder, given the event pipe's fd."""
+
+
+def run_with(
+    spawn: Spawner,
     request: RunRequest,
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,
 ) -> RunResult:
-    """Run ``request`` in a fresh child process and return its structured result."""
+    """Prepare ``request``, start its child with ``spawn``, watch it, clean up, report."""
     try:
         request = prepare_request(request)
     except RequestError as exc:
         return request_error_result(request, exc)
     rundir = RunDir.create(request)
     try:
-        result = supervise(
-            request, rundir, lambda fd: spawn_oneshot(request, rundir, fd), on_event, cancel
-        )
+        result = supervise(request, rundir, spawn, on_event, cancel)
     finally:
         if not request.keep_workdir:
             rundir.remove()
     return finish(request, result)
+
+
+def run(
+    request: RunRequest,
+    on_event: EventHandler | None = None,
+    cancel: threading.Event | None = None,
+) -> RunResult:
+    """Run ``request`` in a fresh child process and return its structured result."""
+    return run_with(spawn_oneshot, request, on_event, cancel)
 
 
 def finish(request: RunRequest, result: RunResult) -> RunResult:

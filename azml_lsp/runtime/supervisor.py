@@ -80,15 +80,16 @@ def _read_events(fd: int, watch: _Watch, on_event: EventHandler | None) -> None:
 def supervise(
     request: RunRequest,
     rundir: RunDir,
-    spawn: Callable[[int], ChildHandle],
+    spawn: Callable[[RunRequest, RunDir, int], ChildHandle],
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,
 ) -> RunResult:
-    """Start the child with ``spawn(event_write_fd)``, watch it to the end, return the result."""
+    """Start the child with ``spawn(request, rundir, event_write_fd)``, watch it to the end,
+    return the result."""
     started = time.perf_counter()
     read_fd, write_fd = os.pipe()
     try:
-        child = spawn(write_fd)
+        child = spawn(request, rundir, write_fd)
     finally:
         os.close(write_fd)
     watch = _Watch()

@@ -26,14 +26,7 @@ from azml_lsp.runtime.model import RunRequest, RunResult
 from azml_lsp.runtime.oneshot import child_environment
 from azml_lsp.runtime.processes import kill_session
 from azml_lsp.runtime.rundir import RunDir
-from azml_lsp.runtime.runner import (
-    EventHandler,
-    RequestError,
-    finish,
-    prepare_request,
-    request_error_result,
-)
-from azml_lsp.runtime.supervisor import supervise
+from azml_lsp.runtime.runner import EventHandler, run, run_with
 
 MAX_MESSAGE = 64 * 1024
 WARM_MODULES = ("pandas", "numpy", "pyarrow", "matplotlib", "matplotlib.pyplot")
@@ -290,20 +283,8 @@ class WarmWorker:
     ) -> RunResult:
         """Run ``request`` in a fresh forked child; same contract as :func:`azml_lsp.runtime.run`."""
         if request.python and request.python != self.python:
-            from azml_lsp.runtime.runner import run
-
             return run(request, on_event, cancel)
-        try:
-            request = prepare_request(request)
-        except RequestError as exc:
-            return request_error_result(request, exc)
-        rundir = RunDir.create(request)
-        try:
-            result = supervise(request, rundir, lambda fd: self._fork(rundir, fd), on_event, cancel)
-        finally:
-            if not request.keep_workdir:
-                rundir.remove()
-        return finish(request, result)
+        return run_with(lambda _, rundir, fd: self._fork(rundir, fd), request, on_event, cancel)
 
     def _fork(self, rundir: RunDir, event_fd: int) -> ForkedChild:
         """Ask the worker for a child; a worker found dead on the way is replaced once."""
