@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from azml_lsp.contract.errors import ErrorCode
 from azml_lsp import atomic
+from azml_lsp.contract.errors import ErrorCode
 from azml_lsp.runtime.inputs import load_dataset
 from azml_lsp.runtime.layout import images_dir, table_path
 from azml_lsp.runtime.outputs import (

@@ -179,7 +179,9 @@ async def test_check_command_names_a_missing_file(client: LanguageClient, worksp
         )
 
 
-async def test_a_bundle_helper_module_is_not_a_script(client: LanguageClient, workspace: Path) -> None:
+async def test_a_bundle_helper_module_is_not_a_script(
+    client: LanguageClient, workspace: Path
+) -> None:
     folder = workspace / "bundled"
     (folder / "lib").mkdir(parents=True, exist_ok=True)
     (folder / "score.py").write_text(f"# azml: bundle=lib\nimport helpers\n\n{VALID}")
