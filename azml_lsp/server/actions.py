@@ -1,5 +1,5 @@
 """Quick fixes: every checker fix whose finding touches the requested range becomes a code
-action, and so does selecting the Agg backend where the pyplot-backend rule reports."""
+action."""
 
 from __future__ import annotations
 
@@ -21,30 +21,10 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
-AGG_CALL = 'matplotlib.use("Agg")'
-"""The backend the cloud can draw with: no display there (CONTRACT.md section 5)."""
-
-
-def _agg_edits(finding: CheckerDiagnostic, mapper: PositionMapper) -> list[types.TextEdit]:
-    """Select Agg: replace an interactive ``matplotlib.use(...)``, or select it before the
-    pyplot import the finding points at."""
-    where = mapper.range_1based(finding.line, finding.column, finding.end_line, finding.end_column)
-    text = mapper.lines[min(finding.line, len(mapper.lines)) - 1]
-    if text[finding.column - 1 :].startswith("matplotlib.use("):
-        return [types.TextEdit(where, AGG_CALL)]
-    indent = text[: len(text) - len(text.lstrip())]
-    start = types.Position(where.start.line, 0)
-    insert = f"{indent}import matplotlib\n{indent}{AGG_CALL}\n"
-    return [types.TextEdit(types.Range(start, start), insert)]
-
-
 def _fix_of(
     finding: CheckerDiagnostic, mapper: PositionMapper
 ) -> tuple[str, list[types.TextEdit], bool] | None:
-    """The title, edits and preference of a finding's fix: the checker's own, or selecting
-    the Agg backend for the pyplot-backend rule."""
-    from azml_lsp.checker.rules.runtime import PYPLOT_ORDER
-
+    """The title, edits and preference of a finding's fix (the checker's own)."""
     if finding.fix is not None:
         edits = [
             types.TextEdit(
@@ -53,8 +33,6 @@ def _fix_of(
             for e in finding.fix.edits
         ]
         return finding.fix.title, edits, finding.fix.safe
-    if finding.code == PYPLOT_ORDER.code:
-        return "Switch matplotlib to the Agg backend", _agg_edits(finding, mapper), True
     return None
 
 

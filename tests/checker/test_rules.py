@@ -113,9 +113,13 @@ CASES = [
     Case("AZ603", "import matplotlib.pyplot as plt\nimport matplotlib\nmatplotlib.use('Agg')\n"
          "plt.savefig('a.png')\n" + GOOD_MAIN,
          "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
-         "plt.savefig('a.png')\n" + GOOD_MAIN, config={"dialect": "classic"}),
+         "plt.savefig('a.png')\n" + GOOD_MAIN,
+         "import matplotlib\nmatplotlib.use(\"Agg\")\nimport matplotlib.pyplot as plt\n"
+         "import matplotlib\nmatplotlib.use('Agg')\nplt.savefig('a.png')\n" + GOOD_MAIN,
+         config={"dialect": "classic"}),
     Case("AZ603", "import matplotlib\nmatplotlib.use('TkAgg')\n" + GOOD_MAIN,
-         "import matplotlib\nmatplotlib.use('Agg')\n" + GOOD_MAIN),
+         "import matplotlib\nmatplotlib.use('Agg')\n" + GOOD_MAIN,
+         "import matplotlib\nmatplotlib.use(\"Agg\")\n" + GOOD_MAIN),
     Case("AZ604", "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
          "plt.savefig('a.png')\nplt.show()\n" + GOOD_MAIN,
          "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"

@@ -6,7 +6,7 @@ import ast
 import re
 
 from azml_lsp.checker.context import Context
-from azml_lsp.checker.model import Fix, Severity
+from azml_lsp.checker.model import Fix, Severity, TextEdit
 from azml_lsp.checker.registry import Rule, register
 from azml_lsp.contract import BUNDLE_DIR_NAME, ENTRY_POINT
 from azml_lsp.contract.loading import WORKDIR_SWITCHES_AROUND_CALL
@@ -38,6 +38,9 @@ PYPLOT_ORDER = register(Rule(
     "import matplotlib.pyplot as plt\nimport matplotlib\nmatplotlib.use('Agg')",
     "Call `matplotlib.use('Agg')` right after `import matplotlib`, before importing pyplot.",
 ))  # fmt: skip
+AGG_CALL = 'matplotlib.use("Agg")'
+"""The backend the cloud can draw with: it has no display (CONTRACT.md section 5)."""
+SWITCH_TO_AGG = "Switch matplotlib to the Agg backend"
 SHOW = register(Rule(
     "AZ604", "plt-show", Severity.WARNING,
     "classic: reports `plt.show()`.",
@@ -202,16 +205,22 @@ def check_matplotlib(ctx: Context) -> None:
                 use,
                 f"backend {name!r} needs a display, which the cloud does not have; use "
                 "`matplotlib.use('Agg')`",
+                Fix(SWITCH_TO_AGG, [ctx.replace(use, AGG_CALL)], safe=True),
             )
     if classic and pyplot_imports:
         first_use = min((u.lineno for u in uses), default=None)
         first_import = pyplot_imports[0]
         if first_use is None or first_use > first_import.lineno:
+            line = first_import.lineno
+            text = ctx.lines[line - 1] if line <= len(ctx.lines) else ""
+            indent = text[: len(text) - len(text.lstrip())]
+            select = f"{indent}import matplotlib\n{indent}{AGG_CALL}\n"
             ctx.report(
                 PYPLOT_ORDER.code,
                 first_import,
                 "pyplot is imported before `matplotlib.use('Agg')`: Studio (classic) has no "
                 "display; call `matplotlib.use('Agg')` right after `import matplotlib`",
+                Fix(SWITCH_TO_AGG, [TextEdit(line, 1, line, 1, select)], safe=True),
             )
     if not pyplot_imports:
         return
