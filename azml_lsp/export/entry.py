@@ -15,8 +15,8 @@ from pathlib import Path
 
 from azml_lsp.runtime import RunRequest, run
 from azml_lsp.runtime.layout import OUTPUT_NAMES
+from azml_lsp.runtime.mltable_folder import MLTABLE_FILE, read_mltable_folder
 
-MLTABLE_FILE = "MLTable"
 #: Output folder names of the component: the two table ports and the device folder.
 OUTPUTS = tuple(OUTPUT_NAMES[key] for key in ("port1", "port2", "images"))
 
@@ -29,9 +29,7 @@ def dataset_file(path: str | None, scratch: Path, port: int) -> str | None:
     if not source.is_dir():
         return str(source)
     if (source / MLTABLE_FILE).is_file():
-        import mltable
-
-        frame = mltable.load(str(source)).to_pandas_dataframe()
+        frame = read_mltable_folder(source)
         target = scratch / f"dataset{port}.parquet"
         frame.to_parquet(target, index=False)
         return str(target)

@@ -41,7 +41,7 @@ from azml_lsp.export.environment import BASE_IMAGE, conda_environment, requireme
 Target = Literal["component", "pipeline"]
 
 #: The parts of azml_lsp a run needs on the compute: the runtime and what it imports.
-VENDORED = ("__init__.py", "py.typed", "contract", "runtime", "bundles")
+VENDORED = ("__init__.py", "py.typed", "atomic.py", "contract", "runtime", "bundles")
 CLOUD_URI = re.compile(r"^(azureml|https?|abfss?|wasbs?|adl)://|^azureml:")
 
 

@@ -125,3 +125,50 @@ def test_a_dataset_that_cannot_work_is_a_usage_error(
     answer = CliRunner().invoke(cli, args)
     assert answer.exit_code == 2
     assert words in answer.output
+
+
+def test_the_vendored_runtime_is_self_contained(tmp_path: Path) -> None:
+    """Every ``azml_lsp`` module the copied runtime imports is in the copy (on the compute
+    nothing else is installed)."""
+    import ast
+
+    vendored = export(tmp_path) / "src" / "azml_lsp"
+    missing = set()
+    for source in vendored.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+                if node.module == "azml_lsp":  # from azml_lsp import atomic: a module
+                    names = [f"azml_lsp.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] != "azml_lsp" or len(parts) == 1:
+                    continue
+                path = vendored.joinpath(*parts[1:])
+                if not (path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()):
+                    missing.add(f"{source.relative_to(vendored)}: {name}")
+    assert not missing, sorted(missing)
+
+
+def test_an_mltable_folder_is_read_without_the_mltable_package(tmp_path: Path) -> None:
+    from azml_lsp.runtime.mltable_folder import read_mltable_folder
+
+    folder = tmp_path / "asset"
+    (folder / "parts").mkdir(parents=True)
+    (folder / "parts" / "a.csv").write_text("x;y\n1;a\n")
+    (folder / "parts" / "b.csv").write_text("x;y\n2;b\n")
+    (folder / "MLTable").write_text(
+        "paths:\n  - pattern: ./parts/*.csv\n"
+        "transformations:\n  - read_delimited:\n      delimiter: ';'\n"
+    )
+    frame = read_mltable_folder(folder)
+    assert frame.to_dict("list") == {"x": [1, 2], "y": ["a", "b"]}
+    (folder / "MLTable").write_text("paths:\n  - file: azureml://datastores/x/paths/a.csv\n")
+    try:
+        import mltable  # noqa: F401
+    except ImportError:
+        with pytest.raises(SystemExit, match="install the mltable package"):
+            read_mltable_folder(folder)
