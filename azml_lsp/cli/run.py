@@ -147,20 +147,26 @@ def _announce_debugger(event: dict[str, Any]) -> None:
 
 def execute_and_report(request: RunRequest, as_json: bool) -> None:
     """Run, print the result (JSON or a summary) and exit with the run's status."""
-    from azml_lsp.runtime import run
+    from azml_lsp.runtime import prestart, run
 
-    if as_json:
-        result = run(request, on_event=_announce_debugger)
-        sys.stdout.write(json.dumps(result.to_json(), default=str) + "\n")
-    else:
-        from rich.console import Console
+    worker = prestart.take()
+    execute = worker.run if worker is not None else run
+    try:
+        if as_json:
+            result = execute(request, on_event=_announce_debugger)
+            sys.stdout.write(json.dumps(result.to_json(), default=str) + "\n")
+        else:
+            from rich.console import Console
 
-        from azml_lsp.cli.progress import RunProgress
-        from azml_lsp.cli.summary import print_summary
+            from azml_lsp.cli.progress import RunProgress
+            from azml_lsp.cli.summary import print_summary
 
-        with RunProgress(Console(stderr=True)) as progress:
-            result = run(request, on_event=progress.handle)
-        print_summary(result, Console())
+            with RunProgress(Console(stderr=True)) as progress:
+                result = execute(request, on_event=progress.handle)
+            print_summary(result, Console())
+    finally:
+        if worker is not None:
+            worker.close()
     sys.exit(exit_code(result))
 
 

@@ -30,14 +30,16 @@ from azml_lsp.runtime.runner import EventHandler, run, run_with
 
 MAX_MESSAGE = 64 * 1024
 WARM_MODULES = ("pandas", "numpy", "pyarrow", "matplotlib", "matplotlib.pyplot")
+#: What a one-run worker imports: what every run needs, nothing a script may not use.
+LIGHT_MODULES = ("pandas",)
 
 
 # ---------------------------------------------------------------- the worker process
 
 
-def _warm_up() -> None:
+def _warm_up(light: bool) -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
-    for name in WARM_MODULES:
+    for name in LIGHT_MODULES if light else WARM_MODULES:
         with contextlib.suppress(Exception):  # a missing package only costs the child an import
             __import__(name)
     import azml_lsp.contract.returns
@@ -45,6 +47,8 @@ def _warm_up() -> None:
     import azml_lsp.runtime.inputs
     import azml_lsp.runtime.outputs  # noqa: F401
 
+    if light:
+        return
     with contextlib.suppress(Exception):  # first use of the readers sets up their libraries
         _exercise_readers()
 
@@ -109,10 +113,10 @@ def _send(sock: socket.socket, message: dict[str, Any]) -> None:
     sock.send(json.dumps(message).encode())
 
 
-def worker_main(fd: int) -> int:
+def worker_main(fd: int, light: bool = False) -> int:
     """Serve fork requests until the other end closes the socket."""
     sock = socket.socket(fileno=fd)
-    _warm_up()
+    _warm_up(light)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     os.set_blocking(wake_read, False)
@@ -194,8 +198,10 @@ class ForkedChild:
 class WarmWorker:
     """Runs requests in children forked from one warm process (see the module docstring)."""
 
-    def __init__(self, python: str | None = None) -> None:
+    def __init__(self, python: str | None = None, light: bool = False) -> None:
+        """``light``: import only what every run needs (a worker for one command-line run)."""
         self.python = python or sys.executable
+        self.light = light
         self._lock = threading.Lock()
         self._cond = threading.Condition()
         self._process: subprocess.Popen[bytes] | None = None
@@ -218,7 +224,11 @@ class WarmWorker:
         self._close_locked()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._process = subprocess.Popen(
-            [self.python, "-X", "utf8", "-m", "azml_lsp.runtime.worker", str(theirs.fileno())],
+            [
+                self.python,
+                *("-X", "utf8", "-m", "azml_lsp.runtime.worker", str(theirs.fileno())),
+                *(["--light"] if self.light else []),
+            ],
             stdin=subprocess.DEVNULL,
             pass_fds=(theirs.fileno(),),
             env=child_environment(),
@@ -343,4 +353,4 @@ def _alive(pid: int) -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(worker_main(int(sys.argv[1])))
+    sys.exit(worker_main(int(sys.argv[1]), light="--light" in sys.argv[2:]))

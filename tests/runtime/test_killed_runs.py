@@ -33,21 +33,38 @@ def _complete_or_previous(path: Path, previous: str) -> None:
     assert lines[-1] == f"{ROWS - 1},value {ROWS - 1}"
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.8, 1.4, 2.0, 2.6])
-def test_sigkill_at_any_moment_leaves_no_partial_output(tmp_path: Path, delay: float) -> None:
-    script = write_script(tmp_path, SCRIPT)
-    out = tmp_path / "out"
-    out.mkdir()
-    previous = "n,text\n0,old\n"
-    (out / "result_dataset.csv").write_text(previous)
-    process = subprocess.Popen(
+def _start(script: Path, out: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
         [sys.executable, "-m", "azml_lsp", "run", str(script), "--out", str(out), "--json"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    time.sleep(delay)
+
+
+@pytest.fixture(scope="module")
+def full_run_s(tmp_path_factory: pytest.TempPathFactory) -> float:
+    """How long the whole run takes here: the kills land at fractions of it."""
+    folder = tmp_path_factory.mktemp("timing")
+    started = time.perf_counter()
+    assert _start(write_script(folder, SCRIPT), folder / "out").wait(timeout=120) == 0
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.25, 0.4, 0.55, 0.7])
+def test_sigkill_at_any_moment_leaves_no_partial_output(
+    tmp_path: Path, full_run_s: float, fraction: float
+) -> None:
+    script = write_script(tmp_path, SCRIPT)
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = "n,text\n0,old\n"
+    (out / "result_dataset.csv").write_text(previous)
+    process = _start(script, out)
+    time.sleep(full_run_s * fraction)
     children = _children_of(process.pid)
+    if process.poll() is not None:
+        pytest.skip("the run ended before the kill (the machine was faster than measured)")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     time.sleep(0.5)  # an orphaned child would still be writing now
@@ -59,14 +76,21 @@ def test_sigkill_at_any_moment_leaves_no_partial_output(tmp_path: Path, delay: f
     assert not survivors, f"the run's child {survivors} outlived the killed command"
 
 
-def _children_of(parent: int) -> list[int]:
-    found = []
+def _children_of(ancestor: int) -> list[int]:
+    """Every descendant of ``ancestor`` (the run's process, and a worker it was forked from)."""
+    parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rpartition(")")[2].split()
             except OSError:
                 continue
-            if int(fields[1]) == parent:
-                found.append(int(entry.name))
+            parents[int(entry.name)] = int(fields[1])
+    found: list[int] = []
+    frontier = [ancestor]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found.extend(children)
+        frontier.extend(children)
     return found

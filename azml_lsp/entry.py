@@ -1,0 +1,24 @@
+"""The ``azml`` console script. For ``azml run`` and ``azml debug`` it starts the process that
+will run the script first, so that process imports pandas while this one parses the command line
+and the script's settings: the run then costs little more than running the script by hand."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+#: Subcommands that run a script, and the options that keep them from using a started worker.
+RUNNING = ("run", "debug")
+NOT_PRESTARTED = ("--python", "-h", "--help")
+
+
+def main() -> Any:
+    """Entry point of ``azml`` and ``python -m azml_lsp``."""
+    args = sys.argv[1:]
+    if args[:1] and args[0] in RUNNING and not any(a in NOT_PRESTARTED for a in args):
+        from azml_lsp.runtime import prestart
+
+        prestart.start()
+    from azml_lsp.cli import main as cli_main
+
+    return cli_main()
