@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import sys
-from pathlib import Path
 
+from azml_lsp.runtime.launch import child_environment
 from azml_lsp.runtime.model import RunRequest
 from azml_lsp.runtime.processes import kill_session
 from azml_lsp.runtime.rundir import RunDir
-
-_SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class PopenChild:
@@ -35,15 +32,6 @@ class PopenChild:
     def kill_all(self) -> None:
         kill_session(self.process.pid)
         self.process.wait()
-
-
-def child_environment() -> dict[str, str]:
-    """The child's environment: ours, with this package importable by any interpreter."""
-    env = dict(os.environ)
-    paths = [_SOURCE_ROOT, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
-    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
-    env.pop("PYTHONSTARTUP", None)
-    return env
 
 
 def spawn_oneshot(request: RunRequest, rundir: RunDir, event_fd: int) -> PopenChild:

@@ -22,8 +22,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from azml_lsp.runtime.launch import spawn_worker
 from azml_lsp.runtime.model import RunRequest, RunResult
-from azml_lsp.runtime.oneshot import child_environment
 from azml_lsp.runtime.processes import kill_session
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.runner import EventHandler, run, run_with
@@ -222,22 +222,21 @@ class WarmWorker:
         if self._process is not None and self._process.poll() is None and self._sock is not None:
             return
         self._close_locked()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self._process = subprocess.Popen(
-            [
-                self.python,
-                *("-X", "utf8", "-m", "azml_lsp.runtime.worker", str(theirs.fileno())),
-                *(["--light"] if self.light else []),
-            ],
-            stdin=subprocess.DEVNULL,
-            pass_fds=(theirs.fileno(),),
-            env=child_environment(),
-            start_new_session=True,
-        )
-        theirs.close()
-        self._sock = ours
-        self._ready = False
-        threading.Thread(target=self._listen, args=(ours,), daemon=True).start()
+        self._adopt(*spawn_worker(self.python, self.light))
+
+    def _adopt(self, process: subprocess.Popen[bytes], sock: socket.socket) -> None:
+        self._process, self._sock, self._ready = process, sock, False
+        threading.Thread(target=self._listen, args=(sock,), daemon=True).start()
+
+    @classmethod
+    def adopt(
+        cls, process: subprocess.Popen[bytes], sock: socket.socket, light: bool
+    ) -> WarmWorker:
+        """A worker for a process :func:`azml_lsp.runtime.launch.spawn_worker` started."""
+        worker = cls(light=light)
+        with worker._lock:
+            worker._adopt(process, sock)
+        return worker
 
     def _listen(self, sock: socket.socket) -> None:
         """Dispatch the worker's messages: ready, forked (pid), exited (status)."""

@@ -1,0 +1,40 @@
+"""Start the processes that run scripts. Standard library only, so the command line can start
+a run's process before it has imported anything else."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+_SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def child_environment() -> dict[str, str]:
+    """A run process's environment: ours, with this package importable by any interpreter."""
+    env = dict(os.environ)
+    paths = [_SOURCE_ROOT, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def spawn_worker(python: str | None, light: bool) -> tuple[subprocess.Popen[bytes], socket.socket]:
+    """Start ``python -m azml_lsp.runtime.worker`` in a session of its own; returns the process
+    and this side of its ``SOCK_SEQPACKET`` socket pair."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    with theirs:
+        process = subprocess.Popen(
+            [
+                python or sys.executable,
+                *("-X", "utf8", "-m", "azml_lsp.runtime.worker", str(theirs.fileno())),
+                *(["--light"] if light else []),
+            ],
+            stdin=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            env=child_environment(),
+            start_new_session=True,
+        )
+    return process, ours
