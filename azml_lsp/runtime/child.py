@@ -255,10 +255,10 @@ def _write(
 
 
 def main(argv: list[str]) -> int:
-    """``python -m azml_lsp.runtime.child CONTROL_DIR EVENT_FD``."""
+    """``python -m azml_lsp.runtime.child CONTROL_DIR EVENT_FD PARENT_PID``."""
     layout, request = RunDir.open(Path(argv[0]))
     channel = EventChannel(int(argv[1]))
-    prepare_process(request, layout)
+    prepare_process(request, layout, int(argv[2]))
     channel.stage("start")
     payload = run_in_this_process(request, layout, channel)
     channel.send(RESULT_EVENT, result=payload)
@@ -266,11 +266,11 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def prepare_process(request: RunRequest, layout: RunDir) -> None:
+def prepare_process(request: RunRequest, layout: RunDir, parent: int) -> None:
     """Per-process setup shared by the one-shot child and the warm worker's forked children."""
     from azml_lsp.runtime.limits import apply_limits
 
-    apply_limits(request, layout)
+    apply_limits(request, layout, parent)
 
 
 def run_in_this_process(

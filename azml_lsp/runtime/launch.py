@@ -21,9 +21,13 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def spawn_worker(python: str | None, light: bool) -> tuple[subprocess.Popen[bytes], socket.socket]:
+def spawn_worker(
+    python: str | None, light: bool, tied: bool = False
+) -> tuple[subprocess.Popen[bytes], socket.socket]:
     """Start ``python -m azml_lsp.runtime.worker`` in a session of its own; returns the process
-    and this side of its ``SOCK_SEQPACKET`` socket pair."""
+    and this side of its ``SOCK_SEQPACKET`` socket pair. ``tied``: the worker dies with this
+    process (only for a caller that keeps the starting thread alive, such as the CLI's main
+    thread); otherwise it ends when it sees the socket close."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     with theirs:
         process = subprocess.Popen(
@@ -31,6 +35,7 @@ def spawn_worker(python: str | None, light: bool) -> tuple[subprocess.Popen[byte
                 python or sys.executable,
                 *("-X", "utf8", "-m", "azml_lsp.runtime.worker", str(theirs.fileno())),
                 *(["--light"] if light else []),
+                *(["--tied", str(os.getpid())] if tied else []),
             ],
             stdin=subprocess.DEVNULL,
             pass_fds=(theirs.fileno(),),

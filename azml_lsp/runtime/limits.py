@@ -20,10 +20,10 @@ STACK_DUMP_SIGNAL = signal.SIGUSR1
 _stack_file: IO[str] | None = None
 
 
-def apply_limits(request: RunRequest, rundir: RunDir) -> None:
+def apply_limits(request: RunRequest, rundir: RunDir, parent: int) -> None:
     """Cap memory, select a headless matplotlib backend and arm the stack dump."""
     global _stack_file
-    die_with_parent()
+    die_with_parent(parent)
     limit_processes(request.max_processes)
     if request.memory_mb:
         cap = int(request.memory_mb) * 1024 * 1024

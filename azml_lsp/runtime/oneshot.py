@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 
@@ -47,6 +48,7 @@ def spawn_oneshot(request: RunRequest, rundir: RunDir, event_fd: int) -> PopenCh
                 "azml_lsp.runtime.child",
                 str(rundir.control),
                 str(event_fd),
+                str(os.getpid()),
             ],
             stdin=subprocess.DEVNULL,
             stdout=out,

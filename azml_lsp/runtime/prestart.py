@@ -17,7 +17,7 @@ _started: tuple[subprocess.Popen[bytes], socket.socket] | None = None
 def start() -> None:
     """Start a light worker now: it imports pandas while the caller does other work."""
     global _started
-    _started = spawn_worker(None, light=True)
+    _started = spawn_worker(None, light=True, tied=True)
 
 
 def take() -> WarmWorker | None:

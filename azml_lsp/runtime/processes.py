@@ -43,13 +43,14 @@ def kill_session(leader: int, sig: int = signal.SIGKILL) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int) -> None:
     """Ask Linux to kill this process when its parent dies, so a run does not go on after the
     CLI or the warm worker was killed. Elsewhere it does nothing.
 
     Linux sends the signal when the parent *thread* ends: only call it in a process whose
-    parent waits for it in the thread that started it (the supervisor does)."""
-    parent = os.getppid()
+    parent waits for it in the thread that started it (the supervisor does). ``parent`` is the
+    pid the parent had when it started this process: if it is no longer this process's parent,
+    the parent died before the request took effect."""
     try:
         import ctypes
 

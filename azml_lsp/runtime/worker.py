@@ -67,7 +67,7 @@ def _exercise_readers() -> None:
     pd.read_csv(io.StringIO(frame.to_csv(index=False)), engine="pyarrow")
 
 
-def _run_forked(control: str, fds: list[int]) -> None:
+def _run_forked(control: str, fds: list[int], worker_pid: int) -> None:
     """In the forked child: become a fresh process for one run, then exit."""
     code = 0
     try:
@@ -86,7 +86,7 @@ def _run_forked(control: str, fds: list[int]) -> None:
 
         rundir, request = RunDir.open(Path(control))
         os.chdir(rundir.process_cwd)
-        prepare_process(request, rundir)
+        prepare_process(request, rundir, worker_pid)
         channel = EventChannel(event_fd)
         channel.stage("start")
         payload = run_in_this_process(request, rundir, channel)
@@ -136,13 +136,14 @@ def worker_main(fd: int, light: bool = False) -> int:
             if not data:
                 break
             request = json.loads(data)
+            worker_pid = os.getpid()
             pid = os.fork()
             if pid == 0:
                 signal.set_wakeup_fd(-1)
                 for descriptor in (wake_read, wake_write):
                     os.close(descriptor)
                 sock.close()
-                _run_forked(request["control"], fds)
+                _run_forked(request["control"], fds, worker_pid)
             for descriptor in fds:
                 os.close(descriptor)
             children.add(pid)
@@ -352,4 +353,8 @@ def _alive(pid: int) -> bool:
 
 
 if __name__ == "__main__":
+    if "--tied" in sys.argv[2:]:
+        from azml_lsp.runtime.processes import die_with_parent
+
+        die_with_parent(int(sys.argv[sys.argv.index("--tied") + 1]))
     sys.exit(worker_main(int(sys.argv[1]), light="--light" in sys.argv[2:]))
