@@ -164,11 +164,12 @@ def _comma_form(
 ) -> Python2Construct:
     rewrites = tuple((c.start, "|") for c in commas)
     if keyword.text == "except":
-        colon = next(t for t in rest if t.text == ":" and t.depth == 0)
+        colon = next((t for t in rest if t.text == ":" and t.depth == 0), None)
+        end = colon.start if colon is not None else rest[-1].end  # no colon: a broken line
         kind_text = source[rest[0].start : commas[0].start].strip()
-        name = source[commas[0].end : colon.start].strip()
+        name = source[commas[0].end : end].strip()
         return Python2Construct(
-            "except-comma", keyword.start, colon.start, f"except {kind_text} as {name}", rewrites
+            "except-comma", keyword.start, end, f"except {kind_text} as {name}", rewrites
         )
     parts = _split_top(source, rest, ",")
     replacement = f"raise {parts[0]}({parts[1]})" if len(parts) == 2 else None

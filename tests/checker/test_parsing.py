@@ -92,3 +92,11 @@ def test_crlf_line_endings_are_kept_by_fixes() -> None:
     fixed, applied = fix_source(source, None, config)
     assert applied == 1
     assert fixed == source.replace("dataframe1\r\n", "dataframe1,\r\n")
+
+
+def test_python2_except_comma_without_colon_is_a_finding_not_a_crash() -> None:
+    from azml_lsp.checker import check_source
+
+    for source in ("except a, b\n", "try:\n    pass\nexcept a,\n"):
+        found = [d.code for d in check_source(source, "broken.py")]
+        assert "AZ300" in found and "AZ900" not in found
