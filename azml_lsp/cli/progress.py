@@ -8,15 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TaskID, TextColumn
 
-STAGE_TEXT = {
-    "start": "starting Python",
-    "read": "reading inputs",
-    "bundle": "extracting the Script Bundle",
-    "import": "importing the script",
-    "call": "running azureml_main",
-    "convert": "converting the result",
-    "write": "writing outputs",
-}
+from azml_lsp.runtime.events import STAGES
 
 
 class RunProgress:
@@ -37,7 +29,7 @@ class RunProgress:
 
     def __enter__(self) -> RunProgress:
         self._progress.__enter__()
-        self._stage = self._progress.add_task(STAGE_TEXT["start"], total=None)
+        self._stage = self._progress.add_task(STAGES["start"], total=None)
         return self
 
     def __exit__(
@@ -48,7 +40,7 @@ class RunProgress:
     def handle(self, event: dict[str, Any]) -> None:
         """Update the display from one child event."""
         if event.get("event") == "stage" and self._stage is not None:
-            text = STAGE_TEXT.get(str(event.get("stage")), str(event.get("stage")))
+            text = STAGES.get(str(event.get("stage")), str(event.get("stage")))
             self._progress.update(self._stage, description=text)
         elif event.get("event") == "progress":
             port = int(event.get("port", 1))

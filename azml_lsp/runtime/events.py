@@ -7,7 +7,16 @@ import os
 from typing import Any
 
 RESULT_EVENT = "result"
-STAGES = ("start", "read", "bundle", "import", "call", "convert", "write")
+#: The stages a child reports, in order, and what each is doing (for progress and errors).
+STAGES = {
+    "start": "starting",
+    "read": "reading the input datasets",
+    "bundle": "extracting the Script Bundle",
+    "import": "importing the script",
+    "call": "running azureml_main",
+    "convert": "converting the returned value",
+    "write": "writing the results",
+}
 
 
 class EventChannel:

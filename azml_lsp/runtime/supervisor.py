@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from azml_lsp.contract import ErrorCode
-from azml_lsp.runtime.events import RESULT_EVENT
+from azml_lsp.runtime.events import RESULT_EVENT, STAGES
 from azml_lsp.runtime.forkguard import release_group
 from azml_lsp.runtime.limits import STACK_DUMP_SIGNAL
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
@@ -205,15 +205,7 @@ def _no_result_error(
 
 
 def _stage_words(stage: str) -> str:
-    return {
-        "start": "while starting",
-        "read": "while reading the input datasets",
-        "bundle": "while extracting the Script Bundle",
-        "import": "while importing the script",
-        "call": "while running azureml_main",
-        "convert": "while converting the returned value",
-        "write": "while writing the results",
-    }.get(stage, "")
+    return f"while {STAGES[stage]}" if stage in STAGES else ""
 
 
 def _read_capture(path: Path, limit: int) -> str:

@@ -8,7 +8,7 @@ import re
 from azml_lsp.checker.context import Context
 from azml_lsp.checker.model import Fix, Severity, TextEdit
 from azml_lsp.checker.registry import Rule, register
-from azml_lsp.contract import BUNDLE_DIR_NAME, ENTRY_POINT
+from azml_lsp.contract import BUNDLE_DIR_NAME, ENTRY_POINT, PROFILES, Dialect
 from azml_lsp.contract.loading import WORKDIR_SWITCHES_AROUND_CALL
 
 NETWORK = register(Rule(
@@ -88,7 +88,8 @@ PIP = register(Rule(
 ))  # fmt: skip
 TOO_LONG = register(Rule(
     "AZ609", "script-too-long", Severity.WARNING,
-    "designer: reports scripts longer than the command-line limit (16597 characters).",
+    "designer: reports scripts longer than the command-line limit "
+    f"({PROFILES[Dialect.DESIGNER].script_char_limit} characters).",
     "The designer passes the script on a command line; a longer one fails with \"CommandLine "
     "exceeds the limit\".",
     "# a 20 KB script with helper functions pasted in",
