@@ -19,7 +19,7 @@ from typing import Any
 from azml_lsp.contract import ENTRY_POINT, Dialect, ErrorCode, ParameterShape, call_arguments
 from azml_lsp.contract.errors import error_0085
 from azml_lsp.contract.profile import BUNDLE_DIR_NAME, PROFILES, SCRIPT_MODULE_PREFIX
-from azml_lsp.runtime.events import RESULT_EVENT, EventChannel
+from azml_lsp.runtime.events import RESULT_EVENT, STAGES, EventChannel
 from azml_lsp.runtime.model import OutputTable, RunError, RunRequest
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.tracebacks import script_error
@@ -50,6 +50,19 @@ def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[
         _write(request, dialect, layout, tables, payload)
     except _Stop as stop:
         payload["error"] = _error_json(stop.error)
+    except MemoryError as exc:  # outside user code: the cap is too small for the work itself
+        payload["error"] = _error_json(
+            RunError(
+                code=0,
+                kind="memory",
+                exception=type(exc).__name__,
+                message=(
+                    f"the run ran out of memory while {STAGES[channel.current]} "
+                    f"(memory cap {request.memory_mb} MB): raise --memory-mb"
+                ),
+                traceback="".join(traceback.format_exception(exc)),
+            )
+        )
     except BaseException as exc:  # a fault of the runtime itself: still a structured answer
         payload["error"] = _error_json(
             RunError(
@@ -71,7 +84,12 @@ def _error_json(error: RunError) -> dict[str, Any]:
 
 
 def _load_inputs(request: RunRequest, dialect: Dialect, channel: EventChannel) -> list[Any]:
-    from azml_lsp.runtime.inputs import InputError, load_dataset
+    from azml_lsp.runtime.inputs import (
+        InputError,
+        load_dataset,
+        out_of_memory,
+        too_big_message,
+    )
 
     frames: list[Any] = []
     for port, path in enumerate((request.dataset1, request.dataset2), start=1):
@@ -80,13 +98,22 @@ def _load_inputs(request: RunRequest, dialect: Dialect, channel: EventChannel) -
             continue
         channel.stage("read")
 
-        def report(done: int, total: int, port: int = port) -> None:
+        read = [0]
+
+        def report(done: int, total: int, port: int = port, read: list[int] = read) -> None:
+            read[0] = done
             channel.send("progress", port=port, done=done, total=total)
 
         try:
             frames.append(load_dataset(path, dialect, progress=report))
         except InputError as exc:
             raise _Stop(RunError(code=0, kind="input", message=str(exc), detail=str(exc))) from None
+        except Exception as exc:
+            if not out_of_memory(exc):
+                raise
+            frames.clear()
+            message = too_big_message(path, read[0], request.memory_mb)
+            raise _Stop(RunError(code=0, kind="input", message=message, detail=message)) from None
     return frames
 
 

@@ -24,6 +24,7 @@ class EventChannel:
 
     def __init__(self, fd: int | None) -> None:
         self._fd = fd
+        self.current = "start"
 
     def send(self, event: str, **fields: Any) -> None:
         if self._fd is None:
@@ -35,6 +36,7 @@ class EventChannel:
             view = view[written:]
 
     def stage(self, name: str) -> None:
+        self.current = name
         self.send("stage", stage=name)
 
     def close(self) -> None:

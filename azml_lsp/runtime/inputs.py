@@ -119,6 +119,40 @@ class InputError(Exception):
         return f"{where}: {self.message}. {self.hint}"
 
 
+def too_big_message(path: str, read_bytes: int, memory_mb: int | None) -> str:
+    """The refusal of an input that does not fit in the run's memory cap: the file, how much of
+    it was read, the cap, and what to do."""
+    size = _size_text(os.path.getsize(path))
+    done = f"read {_size_text(read_bytes)} of {size}" if read_bytes else f"the file is {size}"
+    cap = f"the memory cap of {memory_mb} MB" if memory_mb else "the memory available"
+    return (
+        f"{path}: the table does not fit in {cap} ({done}). Raise --memory-mb "
+        "(a text-heavy table needs a few times its file size), or pass a sample of the file"
+    )
+
+
+OUT_OF_MEMORY_SIGNS: Final[tuple[str, ...]] = (
+    "Out of memory",
+    "Failed to launch worker thread",
+    "Unknown error: Wrapping",
+)
+"""How Arrow words reaching the memory cap when it does not raise ``MemoryError``: an
+allocation, a reader thread's stack, or a Python string for a text value failed."""
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """``exc`` means the memory cap was reached while loading a file."""
+    text = str(exc)
+    return isinstance(exc, MemoryError) or any(sign in text for sign in OUT_OF_MEMORY_SIGNS)
+
+
+def _size_text(size: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def input_format(path: str) -> tuple[str, str | None] | None:
     """The format and compression of ``path`` from its suffix, or None when unsupported."""
     name = os.path.basename(path).lower()
