@@ -185,8 +185,9 @@ class AzmlLanguageServer(LanguageServer):
             items.insert(0, settings_problem)
         if uri in self.run_failures:
             items.append(self.run_failures[uri])
+        version = checked.version if checked else document.version  # what the findings are of
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
         )
 
     async def findings_for(self, document: TextDocument) -> list[Any]:
