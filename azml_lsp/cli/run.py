@@ -13,6 +13,7 @@ import click
 from azml_lsp.runtime.model import (
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT_S,
+    MIN_MEMORY_MB,
     DebugOptions,
     RunRequest,
     RunResult,
@@ -58,7 +59,7 @@ def run_options(func: F) -> F:
         ),
         click.option(
             "--memory-mb",
-            type=int,
+            type=click.IntRange(MIN_MEMORY_MB),
             help=f"Memory cap of the script's process [default: {DEFAULT_MEMORY_MB}].",
         ),
         click.option(

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
-from azml_lsp.runtime.model import DEFAULT_MEMORY_MB
+from azml_lsp.runtime.model import DEFAULT_MEMORY_MB, MIN_MEMORY_MB
 from azml_lsp.serve.config import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONCURRENT,
@@ -60,7 +60,7 @@ dialect_option = click.option(
 )
 @click.option(
     "--memory-mb",
-    type=click.IntRange(1),
+    type=click.IntRange(MIN_MEMORY_MB),
     default=DEFAULT_MEMORY_MB,
     show_default=True,
     help="Memory cap of one request's process.",

@@ -16,6 +16,9 @@ SandboxMode = Literal["off", "strict"]
 
 DEFAULT_TIMEOUT_S = 600.0
 DEFAULT_MEMORY_MB = 8192
+MIN_MEMORY_MB = 512
+"""The smallest memory cap: Python with pandas and pyarrow takes about 400 MB of address space
+before it reads any data."""
 DEFAULT_BUNDLE_MAX_BYTES = 1024 * 1024 * 1024
 DEFAULT_BUNDLE_MAX_ENTRIES = 20_000
 DEFAULT_BUNDLE_MAX_RATIO = 200.0

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from azml_lsp.contract import Dialect
-from azml_lsp.runtime.model import RunError, RunRequest, RunResult
+from azml_lsp.runtime.model import MIN_MEMORY_MB, RunError, RunRequest, RunResult
 from azml_lsp.runtime.oneshot import spawn_oneshot
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.supervisor import ChildHandle, supervise
@@ -28,6 +28,11 @@ def prepare_request(request: RunRequest) -> RunRequest:
         dialect = Dialect.parse(request.dialect)
     except ValueError as exc:
         raise RequestError(str(exc)) from None
+    if request.memory_mb is not None and request.memory_mb < MIN_MEMORY_MB:
+        raise RequestError(
+            f"memory cap {request.memory_mb} MB: too small to start Python with pandas; "
+            f"give at least {MIN_MEMORY_MB} MB (--memory-mb)"
+        )
     script = _absolute(request.script)
     assert script is not None
     if not os.path.isfile(script):

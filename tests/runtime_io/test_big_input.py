@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from azml_lsp.runtime import RunRequest, RunResult, run
+from azml_lsp.runtime.model import MIN_MEMORY_MB
 
 BLOCK_ROWS = 200_000
 COUNT_ROWS = """
@@ -87,7 +88,7 @@ def test_big_input_streams_with_progress(tmp_path: Path) -> None:
 def test_input_beyond_the_memory_cap_is_refused_naming_the_file(tmp_path: Path) -> None:
     """The Arrow table alone is about the size of the file, so a file larger than the cap cannot
     fit: the run ends with an input error that names the file, what was read, and what to do."""
-    cap_mb = 256
+    cap_mb = MIN_MEMORY_MB
     data = tmp_path / "too big.csv"
     write_big_csv(data, (cap_mb + 64) << 20)
     result, progress = run_big(tmp_path, data, memory_mb=cap_mb)
@@ -98,3 +99,11 @@ def test_input_beyond_the_memory_cap_is_refused_naming_the_file(tmp_path: Path) 
     assert "MB)" in message and "Raise --memory-mb" in message
     assert all(event["done"] < event["total"] for event in progress)
     assert not (tmp_path / "out" / "result_dataset.csv").exists()
+
+
+def test_a_memory_cap_too_small_to_start_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "small.csv"
+    data.write_text("a\n1\n", encoding="utf-8")
+    result, _ = run_big(tmp_path, data, memory_mb=MIN_MEMORY_MB - 1)
+    assert result.error is not None and result.error.kind == "input"
+    assert f"give at least {MIN_MEMORY_MB} MB (--memory-mb)" in result.error.message
