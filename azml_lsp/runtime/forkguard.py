@@ -51,6 +51,18 @@ def group_path(leader: int) -> Path | None:
     return None if root is None else root / f"{GROUP_PREFIX}{leader}"
 
 
+def group_members(leader: int) -> list[int] | None:
+    """Pids in the run's pids group (every process it started, also those that left its session),
+    or None when the run has no group."""
+    group = group_path(leader)
+    if group is None:
+        return None
+    try:
+        return [int(pid) for pid in (group / "cgroup.procs").read_text().split()]
+    except (OSError, ValueError):
+        return None
+
+
 def limit_processes(max_processes: int) -> str:
     """Cap this process and its descendants at ``max_processes``; say which way, or "none"."""
     group = group_path(os.getpid())

@@ -1,8 +1,9 @@
 """Find and stop every process a run started, even those that left its process group.
 
 A run's child leads a session of its own; anything it starts stays in that session unless it
-calls ``setsid`` itself. On Linux the session is read from ``/proc``; elsewhere the process group
-is the best that can be done.
+calls ``setsid`` itself. Where the run has a pids control group its members are read from it
+(a process cannot leave it); else, on Linux, the session is read from ``/proc``; elsewhere the
+process group is the best that can be done.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import contextlib
 import os
 import signal
 from pathlib import Path
+
+from azml_lsp.runtime.forkguard import group_members
 
 _PROC = Path("/proc")
 
@@ -32,10 +35,12 @@ def session_members(session: int) -> list[int]:
 
 
 def kill_session(leader: int, sig: int = signal.SIGKILL) -> None:
-    """Send ``sig`` to the process group of ``leader`` and to every process of its session."""
+    """Send ``sig`` to the process group of ``leader`` and to every process of its run: the
+    members of its pids group where it has one (cheap, and exact), else of its session."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(leader, sig)
-    for pid in session_members(leader):
+    members = group_members(leader)
+    for pid in session_members(leader) if members is None else members:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, sig)
 

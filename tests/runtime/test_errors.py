@@ -176,6 +176,27 @@ def azureml_main(df=None):
         assert not running(pid), f"process {pid} outlived the run"
 
 
+def test_processes_that_leave_the_session_are_stopped_by_the_pids_group(
+    run_script: Runner,
+) -> None:
+    from azml_lsp.runtime.forkguard import group_path
+
+    if group_path(os.getpid()) is None:
+        pytest.skip("no pids control group on this machine: a new session escapes the run")
+    source = """
+import subprocess
+import pandas as pd
+
+def azureml_main(df=None):
+    escaped = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    return pd.DataFrame({"pid": [escaped.pid]}),
+"""
+    result = run_script(source)
+    assert result.ok, result.error
+    pid = result.outputs[0].head[0][0]
+    assert not running(pid), f"process {pid} left the session and outlived the run"
+
+
 FORK_BOMB = """
 import os, time
 
