@@ -127,7 +127,21 @@ class AzmlLanguageServer(LanguageServer):
         if pending is not None:
             pending.cancel()
         wait = self.config.diagnostics_delay if delay is None else delay
-        self._pending_checks[uri] = asyncio.get_running_loop().create_task(self._check(uri, wait))
+        task = asyncio.get_running_loop().create_task(self._check(uri, wait))
+        self._pending_checks[uri] = task
+        task.add_done_callback(lambda done: self._forget_check(uri, done))
+
+    def _forget_check(self, uri: str, task: asyncio.Task[None]) -> None:
+        if self._pending_checks.get(uri) is task:
+            del self._pending_checks[uri]
+
+    def forget(self, uri: str) -> None:
+        """Drop what is kept for a closed document; a check on its way is cancelled."""
+        pending = self._pending_checks.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        self.checked.pop(uri, None)
+        self.run_failures.pop(uri, None)
 
     async def _check(self, uri: str, delay: float) -> None:
         """Publish the full check; when it is slow, publish the syntax-only rules first."""
@@ -454,8 +468,7 @@ async def did_save(ls: AzmlLanguageServer, params: types.DidSaveTextDocumentPara
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: AzmlLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = _uri(params)
-    ls.checked.pop(uri, None)
-    ls.run_failures.pop(uri, None)
+    ls.forget(uri)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
