@@ -1,9 +1,9 @@
 """Find and stop every process a run started, even those that left its process group.
 
 A run's child leads a session of its own; anything it starts stays in that session unless it
-calls ``setsid`` itself. Where the run has a pids control group its members are read from it
-(a process cannot leave it); else, on Linux, the session is read from ``/proc``; elsewhere the
-process group is the best that can be done.
+calls ``setsid`` itself; a run's pids control group, where it has one, holds those too. On
+Linux the session is read from ``/proc``; elsewhere the process group is the best that can be
+done.
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ def session_members(session: int) -> list[int]:
 
 def kill_session(leader: int, sig: int = signal.SIGKILL) -> None:
     """Send ``sig`` to the process group of ``leader`` and to every process of its run: the
-    members of its pids group where it has one (cheap, and exact), else of its session."""
+    members of its session and of its pids group (where it has one)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(leader, sig)
-    members = group_members(leader)
-    for pid in session_members(leader) if members is None else members:
+    for pid in set(group_members(leader) or ()) | set(session_members(leader)):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, sig)
 
