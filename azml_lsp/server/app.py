@@ -26,6 +26,7 @@ from azml_lsp.server.config import ConfigError, ServerConfig
 from azml_lsp.server.jedi_features import ScriptView
 from azml_lsp.server.jedi_project import environment_for, project_for
 from azml_lsp.server.jedi_service import WARM_UP_SOURCE, JediService
+from azml_lsp.server.parse_cache import forget_parsed
 from azml_lsp.server.positions import PositionMapper
 from azml_lsp.server.protocol import WORK_DONE_TOKEN, AzmlProtocol
 from azml_lsp.server.runs import (
@@ -142,6 +143,9 @@ class AzmlLanguageServer(LanguageServer):
             pending.cancel()
         self.checked.pop(uri, None)
         self.run_failures.pop(uri, None)
+        path = path_of(uri)
+        if path is not None:
+            forget_parsed(path)
 
     async def _check(self, uri: str, delay: float) -> None:
         """Publish the full check; when it is slow, publish the syntax-only rules first."""
