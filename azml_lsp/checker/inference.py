@@ -175,6 +175,9 @@ class Inference:
             if self._jedi_script is None:
                 import jedi
 
+                from azml_lsp.checker.parse_cache_files import share_parse_cache_safely
+
+                share_parse_cache_safely()
                 self._jedi_script = jedi.Script(self.ctx.source, path=self.ctx.path)
             _, _, end_line, end_column = self.ctx.span(node)
             self.jedi_calls += 1

@@ -20,7 +20,6 @@ from azml_lsp.contract import ENTRY_POINT, Dialect, ErrorCode, ParameterShape, c
 from azml_lsp.contract.errors import error_0085
 from azml_lsp.contract.profile import BUNDLE_DIR_NAME, PROFILES, SCRIPT_MODULE_PREFIX
 from azml_lsp.runtime.events import RESULT_EVENT, STAGES, EventChannel
-from azml_lsp.runtime.limits import process_cap_applied
 from azml_lsp.runtime.model import OutputTable, RunError, RunRequest
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.tracebacks import script_error
@@ -44,7 +43,6 @@ def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[
     try:
         frames = _load_inputs(request, dialect, channel)
         _prepare_bundle(request, layout, channel, payload["warnings"])
-        process_cap_applied()
         value = _import_and_call(request, dialect, layout, frames, channel)
         channel.stage("convert")
         tables = _convert(dialect, value, payload["warnings"])
@@ -306,13 +304,15 @@ def run_in_this_process(
     request: RunRequest, layout: RunDir, channel: EventChannel
 ) -> dict[str, Any]:
     """Attach the debugger when asked, then execute."""
-    if request.debug is not None:
-        from azml_lsp.runtime.debugging import listen_and_wait
+    if request.debug is None:
+        return execute(request, layout, channel)
+    from azml_lsp.runtime.debugging import end_debug_session, listen_and_wait
 
-        process_cap_applied()  # the debug adapter is a process of the run
-
-        listen_and_wait(request.debug, channel)
-    return execute(request, layout, channel)
+    listen_and_wait(request.debug, channel)
+    try:
+        return execute(request, layout, channel)
+    finally:
+        end_debug_session()
 
 
 if __name__ == "__main__":

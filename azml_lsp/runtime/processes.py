@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
 from pathlib import Path
 
 from azml_lsp.runtime.forkguard import group_members
@@ -42,6 +43,17 @@ def kill_session(leader: int, sig: int = signal.SIGKILL) -> None:
     for pid in set(group_members(leader) or ()) | set(session_members(leader)):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, sig)
+
+
+def await_session_end(leader: int, timeout_s: float) -> bool:
+    """Wait up to ``timeout_s`` for every process of ``leader``'s session to end by itself;
+    True when none is left."""
+    deadline = time.monotonic() + timeout_s
+    while session_members(leader):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 _PR_SET_PDEATHSIG = 1

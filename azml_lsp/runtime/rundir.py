@@ -1,4 +1,5 @@
-"""The folders of one run: a private temp root the parent creates and always removes.
+"""The folders of one run: a private temp root the parent creates and always removes (and the
+next run removes it when the parent was killed first).
 
 ::
 
@@ -12,13 +13,14 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from azml_lsp.runtime.layout import images_dir, table_path
 from azml_lsp.runtime.model import RunRequest
+from azml_lsp.runtime.tempdirs import OwnedTempDir
+
+PREFIX = "azml-run-"
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,13 @@ class RunDir:
 
     root: Path
     out_dir: Path | None = None
+    owner: OwnedTempDir | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def create(cls, request: RunRequest) -> RunDir:
-        root = Path(tempfile.mkdtemp(prefix="azml-run-"))
-        rundir = cls(root=root, out_dir=Path(request.out_dir) if request.out_dir else None)
+        owner = OwnedTempDir(PREFIX)
+        out_dir = Path(request.out_dir) if request.out_dir else None
+        rundir = cls(root=owner.path, out_dir=out_dir, owner=owner)
         for folder in (rundir.control, rundir.work, rundir.process_cwd, rundir.mpl_config):
             folder.mkdir()
         rundir.request_file.write_text(json.dumps(request.to_json()))
@@ -85,5 +89,7 @@ class RunDir:
         assert self.out_dir is not None
         return table_path(self.out_dir, port, fmt)
 
-    def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+    def release(self, keep: bool = False) -> None:
+        """Remove the run's folders (in the parent), or with ``keep`` leave them for the user."""
+        if self.owner is not None:
+            self.owner.release(keep=keep)

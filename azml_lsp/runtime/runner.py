@@ -93,8 +93,7 @@ def run_with(
     try:
         result = supervise(request, rundir, spawn, on_event, cancel)
     finally:
-        if not request.keep_workdir:
-            rundir.remove()
+        rundir.release(keep=request.keep_workdir)
     return finish(request, result)
 
 

@@ -20,8 +20,10 @@ from typing import Any, Protocol
 from azml_lsp.contract import ErrorCode
 from azml_lsp.runtime.events import RESULT_EVENT, STAGES
 from azml_lsp.runtime.forkguard import release_group
+from azml_lsp.runtime.inputs import OUT_OF_MEMORY_SIGNS, too_big_message
 from azml_lsp.runtime.limits import STACK_DUMP_SIGNAL
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
+from azml_lsp.runtime.processes import await_session_end
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.stackdump import script_line_from_dump
 
@@ -29,6 +31,9 @@ EventHandler = Callable[[dict[str, Any]], None]
 
 #: How long a timed-out child gets to write its stack before it is killed.
 STACK_DUMP_GRACE_S = 0.5
+#: How long a debug run's adapter gets, once the script is done, to tell the editor the session
+#: ended and exit by itself before it is killed with the rest of the run.
+DEBUG_ADAPTER_GRACE_S = 2.0
 #: How long to wait for the event pipe to close after the child exited (a grandchild may hold it).
 PIPE_GRACE_S = 0.5
 
@@ -56,6 +61,8 @@ class _Watch:
 
     payload: dict[str, Any] | None = None
     stage: str = "start"
+    #: The last progress report: the input port being read and how many bytes of it were read.
+    reading: tuple[int, int] | None = None
     finished: threading.Event = field(default_factory=threading.Event)
 
 
@@ -71,6 +78,8 @@ def _read_events(fd: int, watch: _Watch, on_event: EventHandler | None) -> None:
                 continue
             if event.get("event") == "stage":
                 watch.stage = str(event.get("stage"))
+            elif event.get("event") == "progress":
+                watch.reading = (int(event.get("port", 0)), int(event.get("done", 0)))
             if on_event is not None:
                 with contextlib.suppress(Exception):  # a broken observer must not break the run
                     on_event(event)
@@ -96,6 +105,8 @@ def supervise(
     reader = threading.Thread(target=_read_events, args=(read_fd, watch, on_event), daemon=True)
     reader.start()
     ended = _wait(request, child, watch, cancel)
+    if request.debug is not None and ended == "done":
+        await_session_end(child.pid, DEBUG_ADAPTER_GRACE_S)
     child.kill_all()
     release_group(child.pid)
     reader.join(timeout=PIPE_GRACE_S)
@@ -139,13 +150,29 @@ def _result(
         result = RunResult.from_json({**base, **{k: payload[k] for k in fields if k in payload}})
     else:
         result = RunResult.from_json(base)
-        result.error = _no_result_error(request, rundir, watch.stage, ended, status)
+        result.error = _input_too_big(request, rundir, watch) or _no_result_error(
+            request, rundir, watch.stage, ended, status
+        )
     result.ok = result.error is None
     result.stdout = _read_capture(rundir.stdout_file, request.capture_max_bytes)
     result.stderr = _read_capture(rundir.stderr_file, request.capture_max_bytes)
     if request.keep_workdir:
         result.workdir = str(rundir.work)
     return result
+
+
+def _input_too_big(request: RunRequest, rundir: RunDir, watch: _Watch) -> RunError | None:
+    """The input refusal for a child that a native reader ended while loading a file: Arrow
+    aborts the process when an allocation fails in one of its reader threads."""
+    if watch.stage != "read" or watch.reading is None:
+        return None
+    port, done = watch.reading
+    path = {1: request.dataset1, 2: request.dataset2}.get(port)
+    tail = _read_capture(rundir.stderr_file, 4096)[-2048:]
+    if path is None or not any(sign in tail for sign in OUT_OF_MEMORY_SIGNS):
+        return None
+    message = too_big_message(path, done, request.memory_mb)
+    return RunError(code=0, kind="input", message=message, detail=message)
 
 
 def _no_result_error(

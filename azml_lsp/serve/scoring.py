@@ -6,13 +6,13 @@ column types exactly.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
+from azml_lsp.runtime.tempdirs import owned_tempdir
 from azml_lsp.serve.config import ServeConfig
 from azml_lsp.serve.shapes import INPUT_NAMES, output_name
 
@@ -71,9 +71,9 @@ def score(
     cancel: threading.Event,
 ) -> ScoreOutcome:
     """Run the script once on ``frames`` in ``worker``; never raises for a failing script."""
-    with tempfile.TemporaryDirectory(prefix="azml-serve-") as tmp:
+    with owned_tempdir("azml-serve-") as tmp:
         try:
-            request = run_request(config, Path(tmp), frames)
+            request = run_request(config, tmp, frames)
         except (ValueError, TypeError) as exc:
             text = f"the request's tables cannot be stored as tables: {exc}"
             return ScoreOutcome(error=RunError(code=0, message=text, kind="input", detail=text))
@@ -95,8 +95,8 @@ WARM_UP_SCRIPT = "def azureml_main(dataframe1=None, dataframe2=None):\n    retur
 
 def warm_up(worker: WarmWorker, config: ServeConfig) -> RunError | None:
     """Run a no-op script once, so the worker is warm before the first request; its error."""
-    with tempfile.TemporaryDirectory(prefix="azml-serve-") as tmp:
-        script = Path(tmp) / "warm_up.py"
+    with owned_tempdir("azml-serve-") as tmp:
+        script = tmp / "warm_up.py"
         script.write_text(WARM_UP_SCRIPT, encoding="utf-8")
         request = RunRequest(
             script=str(script), dialect=config.dialect.value, timeout_s=60, python=config.python

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from jedi.api.classes import Completion
 from lsprotocol import types
 
+from azml_lsp.checker.parse_cache_files import share_parse_cache_safely
 from azml_lsp.contract import DEFAULT_DIALECT, RECOMMENDED_SIGNATURE
 from azml_lsp.server import frame_members, jedi_features
 from azml_lsp.server.frame_members import Member
@@ -47,6 +48,7 @@ class JediService:
     """Runs jedi calls in worker threads and keeps the last completion list for resolve."""
 
     def __init__(self, workers: int = 2) -> None:
+        share_parse_cache_safely()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="azml-jedi")
         self._warm = threading.Event()
         self._warm_up_s: float | None = None

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -117,3 +121,23 @@ def test_item_assignment_keeps_a_frame_a_frame_without_jedi() -> None:
     name = ctx.entry_function.body[-1].value.elts[0]  # type: ignore[attr-defined]
     assert ctx.inference.kind(name, ctx.entry_function, jedi=True).value == "a pandas DataFrame"
     assert ctx.inference.jedi_calls == 0
+
+
+def test_checks_in_parallel_share_a_fresh_jedi_cache(tmp_path: Path) -> None:
+    """Processes that fill jedi's parse cache at once (the server beside ``azml check``, parallel
+    checks) all see the inferred types: none reads a half-written cache file."""
+    script = tmp_path / "jedi_case.py"
+    script.write_text(JEDI_SCRIPT, encoding="utf-8")
+    command = [sys.executable, "-m", "azml_lsp", "check", "--dialect", "classic"]
+    for attempt in range(2):
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / f"cache{attempt}")}
+        checks = [
+            subprocess.Popen(
+                [*command, "--format", "json", str(script)], stdout=subprocess.PIPE, env=env
+            )
+            for _ in range(4)
+        ]
+        for check in checks:
+            out, _ = check.communicate(timeout=300)
+            found = {(d["code"], d["line"]) for d in json.loads(out)}
+            assert {("AZ401", 12), ("AZ205", 14)} <= found, (attempt, found)

@@ -95,3 +95,31 @@ def test_a_dead_worker_is_replaced(tmp_path: Path) -> None:
         assert result.ok, result.error
     finally:
         warm.close()
+
+
+ADDRESS_SPACE = """
+import pandas as pd
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    status = open("/proc/self/status").read()
+    before = int(status.split("VmSize:")[1].split()[0]) // 1024
+    block = bytearray(400 * 1024 * 1024)
+    return pd.DataFrame({"before_mb": [before], "rows": [len(dataframe1)], "got": [len(block)]}),
+"""
+
+
+def test_a_warm_workers_run_has_its_memory_cap_for_the_data(
+    run_warm: Runner, tmp_path: Path
+) -> None:
+    """A run forked from the warm worker inherits the worker's address space; Arrow and the
+    allocator must not have reserved most of the cap before the script starts."""
+    import pandas as pd
+
+    parquet = tmp_path / "in.parquet"
+    pd.DataFrame({"a": range(1000), "s": ["x"] * 1000}).to_parquet(parquet)
+    for _ in range(3):
+        result = run_warm(ADDRESS_SPACE, dataset1=str(parquet), memory_mb=1024)
+        assert result.ok, result.error
+        frame = output_frame(result)
+        assert frame.loc[0, "rows"] == 1000
+        assert frame.loc[0, "before_mb"] < 1024 // 2, frame.loc[0, "before_mb"]
