@@ -28,9 +28,7 @@ def share_parse_cache_safely() -> None:
         return
     import parso.cache
 
-    parso.cache._get_cache_directory_path = _race_free_folder(
-        parso.cache._get_cache_directory_path
-    )
+    parso.cache._get_cache_directory_path = _race_free_folder(parso.cache._get_cache_directory_path)
     parso.cache._save_to_file_system = _atomic_writer(parso.cache._get_hashed_path)
     parso.cache._load_from_file_system = _tolerant_reader(parso.cache._load_from_file_system)
     _installed = True
