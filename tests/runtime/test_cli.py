@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,5 @@ def test_keep_workdir(tmp_path: Path) -> None:
     assert kept["workdir"] and (Path(kept["workdir"]) / "made.txt").exists()
     gone = json.loads(azml("run", str(script), "--out", str(tmp_path / "o"), "--json").stdout)
     assert gone["workdir"] is None
+    assert Path(kept["workdir"]).exists(), "a later run removed a kept working directory"
+    shutil.rmtree(Path(kept["workdir"]).parent)
