@@ -57,6 +57,7 @@ async def _debug_session(tmp_path: Path, csv1: Path) -> dict:
         path, line, event = await stopped_at(dap)
         assert (Path(path).resolve(), line) == (script.resolve(), 5)
         await dap.request("continue", {"threadId": event["body"]["threadId"]})
+        await dap.wait_event("terminated")
     finally:
         await dap.close()
     out, _ = await asyncio.wait_for(process.communicate(), 60)
