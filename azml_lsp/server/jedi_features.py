@@ -25,6 +25,7 @@ from azml_lsp.server.jedi_source import (
     frame_attribute_prefix,
     virtual_source,
 )
+from azml_lsp.server.local_names import local_occurrences
 from azml_lsp.server.positions import PositionMapper, split_lines
 
 FRAME_MEMBER = "frame:"
@@ -251,9 +252,22 @@ def definition(view: ScriptView, position: types.Position, uri: str) -> list[typ
 def references(
     view: ScriptView, position: types.Position, uri: str, include_declaration: bool
 ) -> list[types.Location]:
+    local = _local_names(view, position)
+    if local is not None:
+        kept = [n for n in local if include_declaration or not n.is_definition()]
+        return [types.Location(uri, _leaf_range(view, n.start_pos, n.end_pos)) for n in kept]
     line, column = view.jedi_position(position)
     names = view.script.get_references(line, column, include_builtins=False)
     return _locations(view, [n for n in names if include_declaration or not n.is_definition()], uri)
+
+
+def _local_names(view: ScriptView, position: types.Position) -> list[tree.Name] | None:
+    """The occurrences of a function's local name under the cursor, from the syntax tree."""
+    module = view.virtual.module
+    if module is None:
+        return None
+    line, column = view.mapper.to_code_points(position)
+    return local_occurrences(module, line + 1, column)
 
 
 def _locations(view: ScriptView, names: list[Name], uri: str) -> list[types.Location]:
@@ -262,6 +276,15 @@ def _locations(view: ScriptView, names: list[Name], uri: str) -> list[types.Loca
 
 
 def highlights(view: ScriptView, position: types.Position) -> list[types.DocumentHighlight]:
+    local = _local_names(view, position)
+    if local is not None:
+        write, read = types.DocumentHighlightKind.Write, types.DocumentHighlightKind.Read
+        return [
+            types.DocumentHighlight(
+                _leaf_range(view, n.start_pos, n.end_pos), write if n.is_definition() else read
+            )
+            for n in local
+        ]
     line, column = view.jedi_position(position)
     result = []
     for name in view.script.get_references(line, column, scope="file"):
@@ -353,6 +376,10 @@ def rename(
     """Rename a name in the script and in writable files (the workspace, folder bundles)."""
     if not new_name.isidentifier():
         raise ValueError(f"{new_name!r} is not a valid Python identifier")
+    local = _local_names(view, position)
+    if local is not None:
+        edits = [types.TextEdit(_leaf_range(view, n.start_pos, n.end_pos), new_name) for n in local]
+        return types.WorkspaceEdit(changes={uri: edits})
     line, column = view.jedi_position(position)
     changes: dict[str, list[types.TextEdit]] = {}
     for name in view.script.get_references(line, column, include_builtins=False):

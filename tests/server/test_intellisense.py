@@ -183,6 +183,42 @@ async def test_definition_references_highlight(client: LanguageClient, workspace
     assert (9, types.DocumentHighlightKind.Read) in kinds
 
 
+HELPERS = "".join(f"def helper_{i}(frame):\n    return frame.head({i})\n" for i in range(20_000))
+
+
+async def test_a_local_name_in_a_long_script_is_found_in_its_function_only(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """``frame`` is a parameter of 20,000 helpers: highlight, references and rename of one of
+    them touch its two occurrences (read from the syntax tree, not by inferring all 40,000)."""
+    text = HELPERS + SCRIPT
+    uri = open_script(client, workspace / "long.py", text)
+    at = position_of(text, "def helper_123(fra")
+    marks = await client.text_document_document_highlight_async(
+        types.DocumentHighlightParams(doc(uri), at)
+    )
+    assert marks is not None
+    assert sorted((m.range.start.line, m.range.start.character, m.kind) for m in marks) == [
+        (246, 15, types.DocumentHighlightKind.Write),
+        (247, 11, types.DocumentHighlightKind.Read),
+    ]
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc(uri),
+            position=at,
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert refs is not None and [(r.range.start.line, r.range.end.character) for r in refs] == [
+        (247, 16)
+    ]
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc(uri), position=at, new_name="table")
+    )
+    assert edit is not None and edit.changes is not None
+    assert sorted(e.range.start.line for e in edit.changes[uri]) == [246, 247]
+
+
 async def test_document_symbols(client: LanguageClient, workspace: Path) -> None:
     uri = open_script(client, workspace / "symbols.py", SCRIPT)
     symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(doc(uri)))
