@@ -42,6 +42,9 @@ import pandas as pd
     return dataframe1,
 """
 _WARM_UP_TIMEOUT_S = 60.0
+#: How long a call that found nothing while the warm-up's extra calls ran waits for them to end
+#: before it retries (they infer pandas and numpy for the first time, which is when calls clash).
+_SETTLE_WAIT_S = 10.0
 
 
 class JediService:
@@ -53,6 +56,7 @@ class JediService:
         self._warm = threading.Event()
         self._warm_up_s: float | None = None
         self._lock = threading.Lock()
+        self._settled = threading.Event()  # the warm-up's extra jedi calls are over
         self._in_flight = 0
         self._started = 0
         self._completions: dict[str, Completion] = {}
@@ -98,6 +102,7 @@ class JediService:
             logger.exception("jedi warm-up failed")
         finally:
             self._warm.set()
+            self._settled.set()
             self._warm_up_s = time.perf_counter() - started
             logger.info("jedi warm-up took %.2f s", self._warm_up_s)
         if then is not None:
@@ -159,7 +164,8 @@ class JediService:
 
     def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
         """Run ``function`` once pandas is inferred. jedi's caches are shared between threads:
-        a call that overlapped another and failed or found nothing is made once more."""
+        a call that overlapped another and failed or found nothing is made once more (after the
+        warm-up's extra calls, when it overlapped them)."""
         self._warm.wait(_WARM_UP_TIMEOUT_S)
         with self._counted() as overlapped:
             try:
@@ -167,10 +173,12 @@ class JediService:
             except RuntimeError:  # a cache changed under another thread
                 logger.debug("jedi call raced another thread; retrying", exc_info=True)
                 return function(*args)
-            if not result and overlapped():
-                logger.debug("jedi call found nothing while another ran; retrying")
-                return function(*args)
-            return result
+            if result or not overlapped():
+                return result
+        logger.debug("jedi call found nothing while another ran; retrying")
+        self._settled.wait(_SETTLE_WAIT_S)
+        with self._counted():
+            return function(*args)
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """Run a blocking jedi function in the pool once the warm-up has inferred pandas;
