@@ -150,25 +150,26 @@ def _result(
         result = RunResult.from_json({**base, **{k: payload[k] for k in fields if k in payload}})
     else:
         result = RunResult.from_json(base)
-        result.error = _input_too_big(request, rundir, watch) or _no_result_error(
+    result.stdout = _read_capture(rundir.stdout_file, request.capture_max_bytes)
+    result.stderr = _read_capture(rundir.stderr_file, request.capture_max_bytes)
+    if payload is None:
+        result.error = _input_too_big(request, watch, result.stderr) or _no_result_error(
             request, rundir, watch.stage, ended, status
         )
     result.ok = result.error is None
-    result.stdout = _read_capture(rundir.stdout_file, request.capture_max_bytes)
-    result.stderr = _read_capture(rundir.stderr_file, request.capture_max_bytes)
     if request.keep_workdir:
         result.workdir = str(rundir.work)
     return result
 
 
-def _input_too_big(request: RunRequest, rundir: RunDir, watch: _Watch) -> RunError | None:
+def _input_too_big(request: RunRequest, watch: _Watch, stderr: str) -> RunError | None:
     """The input refusal for a child that a native reader ended while loading a file: Arrow
     aborts the process when an allocation fails in one of its reader threads."""
     if watch.stage != "read" or watch.reading is None:
         return None
     port, done = watch.reading
     path = {1: request.dataset1, 2: request.dataset2}.get(port)
-    tail = _read_capture(rundir.stderr_file, 4096)[-2048:]
+    tail = stderr[-2048:]  # the abort message is the last thing the process wrote
     if path is None or not any(sign in tail for sign in OUT_OF_MEMORY_SIGNS):
         return None
     message = too_big_message(path, done, request.memory_mb)

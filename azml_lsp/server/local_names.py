@@ -9,6 +9,8 @@ and ``nonlocal``, comprehension variables) are left to jedi.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from jedi.parser_utils import get_parent_scope
 from parso.python import tree
 from parso.tree import BaseNode
@@ -42,13 +44,8 @@ def local_occurrences(module: tree.Module, line: int, column: int) -> list[tree.
 
 
 def _outermost_function(leaf: tree.Name) -> BaseNode | None:
-    found = None
-    node = leaf.parent
-    while node is not None:
-        if node.type in _FUNCTIONS:
-            found = node
-        node = node.parent
-    return found
+    functions = [node for node in _ancestors(leaf) if node.type in _FUNCTIONS]
+    return functions[-1] if functions else None
 
 
 def _unsettled(name: tree.Name) -> bool:
@@ -61,13 +58,11 @@ def _unsettled(name: tree.Name) -> bool:
     )
 
 
-def _ancestors(node: tree.Name) -> list[BaseNode]:
-    found = []
+def _ancestors(node: tree.Name) -> Iterator[BaseNode]:
     parent = node.parent
     while parent is not None:
-        found.append(parent)
+        yield parent
         parent = parent.parent
-    return found
 
 
 def _binding_scope(name: tree.Name, binders: set[int]) -> BaseNode | None:
