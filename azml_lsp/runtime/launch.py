@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Protocol
 
 _SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -27,6 +28,16 @@ def child_environment() -> dict[str, str]:
     for name, value in ALLOCATOR_ENVIRONMENT.items():
         env.setdefault(name, value)
     return env
+
+
+def drop_startup_path_entry() -> None:
+    """Remove the folder Python put first on ``sys.path`` at start-up (the command's working
+    folder or its script's folder): a run imports from its Script Bundle and installed packages,
+    as in the cloud, never from where the command happened to start. This package stays
+    importable."""
+    del sys.path[0]
+    if _SOURCE_ROOT not in sys.path:
+        sys.path.insert(0, _SOURCE_ROOT)
 
 
 def spawn_worker(
@@ -51,3 +62,113 @@ def spawn_worker(
             start_new_session=True,
         )
     return process, ours
+
+
+class WorkerProcess(Protocol):
+    """A started worker process: what :class:`subprocess.Popen` offers and a forked one too."""
+
+    @property
+    def pid(self) -> int: ...
+
+    def poll(self) -> int | None: ...
+
+    def wait(self) -> int: ...
+
+
+class ForkedProcess:
+    """A child this process forked, with the part of the ``Popen`` interface a worker needs."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self._reap(os.WNOHANG)
+        return self.returncode
+
+    def wait(self) -> int:
+        while self.returncode is None:
+            self._reap(0)
+        return self.returncode
+
+    def _reap(self, options: int) -> None:
+        try:
+            pid, status = os.waitpid(self.pid, options)
+        except ChildProcessError:
+            self.returncode = self.returncode if self.returncode is not None else -9
+            return
+        if pid == self.pid:
+            self.returncode = os.waitstatus_to_exitcode(status)
+
+
+#: ``mallopt`` parameter number of ``M_ARENA_MAX`` in glibc.
+_M_ARENA_MAX = -8
+
+
+def can_fork_worker() -> bool:
+    """Forking this process gives a worker like a spawned one: POSIX, and text I/O in UTF-8 as
+    the spawned worker's ``-X utf8`` makes it (a locale in another encoding spawns instead)."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":  # macOS frameworks break after fork
+        return False
+    if sys.flags.utf8_mode:
+        return True
+    import locale
+
+    return locale.getpreferredencoding(False).replace("-", "").lower() == "utf8"
+
+
+def fork_worker(light: bool) -> tuple[ForkedProcess, socket.socket]:
+    """Start the worker by forking this process, which dies with it: the run then does not pay
+    for a second interpreter start-up. Only call it from a process with no threads and nothing
+    heavy imported yet (the command line's entry point), after :func:`can_fork_worker`."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the forked worker's coverage is not collected
+        code = 70
+        try:
+            ours.close()
+            _become_worker(parent)
+            from azml_lsp.runtime.worker import worker_main
+
+            code = worker_main(theirs.detach(), light=light)
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    theirs.close()
+    return ForkedProcess(pid), ours
+
+
+def _become_worker(parent: int) -> None:
+    """In a forked worker: the session, streams, environment, import path and text mode a
+    spawned worker (:func:`spawn_worker`) starts with."""
+    os.setsid()
+    from azml_lsp.runtime.processes import die_with_parent
+
+    die_with_parent(parent)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.close(null)
+    environment = child_environment()
+    os.environ.clear()
+    os.environ.update(environment)
+    _cap_malloc_arenas(environment["MALLOC_ARENA_MAX"])
+    sys.argv[:] = [str(Path(__file__).with_name("worker.py"))]
+    drop_startup_path_entry()
+    if not sys.flags.utf8_mode:
+        for stream in (sys.stdin, sys.stdout):
+            stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+
+
+def _cap_malloc_arenas(value: str) -> None:
+    """``MALLOC_ARENA_MAX`` is read when a process starts: set the same cap for this one."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, int(value))
+    except (OSError, AttributeError, ValueError):
+        pass

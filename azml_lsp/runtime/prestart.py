@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import socket
-import subprocess
 from typing import TYPE_CHECKING
 
-from azml_lsp.runtime.launch import spawn_worker
+from azml_lsp.runtime.launch import WorkerProcess, can_fork_worker, fork_worker, spawn_worker
 
 if TYPE_CHECKING:
     from azml_lsp.runtime.worker import WarmWorker
 
-_started: tuple[subprocess.Popen[bytes], socket.socket] | None = None
+_started: tuple[WorkerProcess, socket.socket] | None = None
 
 
 def start() -> None:
-    """Start a light worker now: it imports pandas while the caller does other work."""
+    """Start a light worker now: it imports pandas while the caller does other work. It is a
+    fork of this process where that gives the same worker (no second interpreter start-up)."""
     global _started
-    _started = spawn_worker(None, light=True, tied=True)
+    _started = fork_worker(light=True) if can_fork_worker() else spawn_worker(None, True, True)
 
 
 def take() -> WarmWorker | None:

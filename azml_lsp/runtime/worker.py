@@ -16,13 +16,12 @@ import os
 import select
 import signal
 import socket
-import subprocess
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
-from azml_lsp.runtime.launch import spawn_worker
+from azml_lsp.runtime.launch import WorkerProcess, spawn_worker
 from azml_lsp.runtime.model import RunRequest, RunResult
 from azml_lsp.runtime.processes import kill_session
 from azml_lsp.runtime.rundir import RunDir
@@ -205,7 +204,7 @@ class WarmWorker:
         self.light = light
         self._lock = threading.Lock()
         self._cond = threading.Condition()
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: WorkerProcess | None = None
         self._sock: socket.socket | None = None
         self._ready = False
         self._pending: dict[int, int] = {}
@@ -225,15 +224,13 @@ class WarmWorker:
         self._close_locked()
         self._adopt(*spawn_worker(self.python, self.light))
 
-    def _adopt(self, process: subprocess.Popen[bytes], sock: socket.socket) -> None:
+    def _adopt(self, process: WorkerProcess, sock: socket.socket) -> None:
         self._process, self._sock, self._ready = process, sock, False
         threading.Thread(target=self._listen, args=(sock,), daemon=True).start()
 
     @classmethod
-    def adopt(
-        cls, process: subprocess.Popen[bytes], sock: socket.socket, light: bool
-    ) -> WarmWorker:
-        """A worker for a process :func:`azml_lsp.runtime.launch.spawn_worker` started."""
+    def adopt(cls, process: WorkerProcess, sock: socket.socket, light: bool) -> WarmWorker:
+        """A worker for a process :mod:`azml_lsp.runtime.launch` started."""
         worker = cls(light=light)
         with worker._lock:
             worker._adopt(process, sock)
@@ -353,6 +350,9 @@ def _alive(pid: int) -> bool:
 
 
 if __name__ == "__main__":
+    from azml_lsp.runtime.launch import drop_startup_path_entry
+
+    drop_startup_path_entry()
     if "--tied" in sys.argv[2:]:
         from azml_lsp.runtime.processes import die_with_parent
 

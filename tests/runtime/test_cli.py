@@ -161,3 +161,37 @@ def test_keep_workdir(tmp_path: Path) -> None:
     assert gone["workdir"] is None
     assert Path(kept["workdir"]).exists(), "a later run removed a kept working directory"
     shutil.rmtree(Path(kept["workdir"]).parent)
+
+
+PROCESS_SCRIPT = """
+import json, os, sys
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    print(json.dumps({
+        "path": sys.path[:-1],  # the last entry is the run's own working folder
+        "package_importable": __import__("azml_lsp").__name__,
+        "environment": {k: os.environ.get(k) for k in ("ARROW_DEFAULT_MEMORY_POOL", "MALLOC_ARENA_MAX")},
+        "stdin": sys.stdin.read(),
+        "stdout_errors": sys.stdout.errors,
+        "encoding": sys.stdout.encoding,
+        "session_leader": os.getsid(0) == os.getpid(),
+    }))
+"""
+
+
+def test_the_command_lines_run_process_is_like_a_spawned_runs(tmp_path: Path) -> None:
+    """``azml run`` forks its worker from the command line's own process where it can: the
+    script still sees what a run started by a fresh interpreter (``--python``) sees, and not
+    the folder the command was started in on its import path (the cloud has no such folder)."""
+    script = write_script(tmp_path, PROCESS_SCRIPT)
+    seen = []
+    for extra in ([], ["--python", sys.executable]):
+        done = azml("run", str(script), "--json", *extra, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        seen.append(json.loads(json.loads(done.stdout)["stdout"]))
+    forked, spawned = seen
+    assert forked == spawned
+    assert str(tmp_path) not in forked["path"]  # where the command started is not importable
+    assert forked["environment"] == {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2"}
+    assert forked["stdin"] == "" and forked["session_leader"] is True
+    assert (forked["encoding"], forked["stdout_errors"]) == ("utf-8", "surrogateescape")

@@ -123,3 +123,22 @@ def test_a_warm_workers_run_has_its_memory_cap_for_the_data(
         frame = output_frame(result)
         assert frame.loc[0, "rows"] == 1000
         assert frame.loc[0, "before_mb"] < 1024 // 2, frame.loc[0, "before_mb"]
+
+
+def test_a_worker_started_elsewhere_does_not_import_from_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module beside where the server or web service was started is not importable by a run
+    (the cloud has no such folder): the run fails with the import error, as in the cloud."""
+    started_in = tmp_path / "project"
+    started_in.mkdir()
+    (started_in / "helper_beside.py").write_text("VALUE = 1\n")
+    monkeypatch.chdir(started_in)
+    warm = WarmWorker()
+    try:
+        result = make_runner(tmp_path, warm.run)(
+            "import helper_beside\n\ndef azureml_main(dataframe1=None):\n    return None\n"
+        )
+    finally:
+        warm.close()
+    assert result.error is not None and result.error.exception == "ModuleNotFoundError"
