@@ -13,11 +13,16 @@ import pyarrow.json as pa_json
 
 from azml_lsp.runtime import input_diagnose as diagnose
 from azml_lsp.runtime.input_streams import Reporter, open_stream, read_batches
-from azml_lsp.runtime.input_tables import checked_frame, column_names, table_to_frame
+from azml_lsp.runtime.input_tables import (
+    LoadedFrame,
+    checked_frame,
+    column_names,
+    table_to_frame,
+)
 from azml_lsp.runtime.inputs import UTF8_HINT, InputError, Progress
 
 
-def read_json_lines(path: str, compression: str | None, progress: Progress | None) -> pd.DataFrame:
+def read_json_lines(path: str, compression: str | None, progress: Progress | None) -> LoadedFrame:
     """JSON lines: one object per line. Columns whose type varies go through plain JSON."""
     encoding = diagnose.sniff_encoding(path, compression)
     if encoding == "utf-8":
@@ -41,7 +46,7 @@ def read_json_lines(path: str, compression: str | None, progress: Progress | Non
         )
     with diagnose.open_text(path, compression, encoding) as text:
         records = [json.loads(line) for line in text if line.strip()]
-    return records_to_frame(path, records)
+    return LoadedFrame(records_to_frame(path, records))
 
 
 JSON_LAYOUT_HINT = (

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import os
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from azml_lsp.runtime import input_diagnose as diagnose
 from azml_lsp.runtime.input_json import read_json, read_json_lines
 from azml_lsp.runtime.input_streams import Reporter, open_stream, polling, read_batches
-from azml_lsp.runtime.input_tables import refuse_nested, release_memory, table_to_frame
+from azml_lsp.runtime.input_tables import (
+    LoadedFrame,
+    refuse_nested,
+    release_memory,
+    table_to_frame,
+)
 from azml_lsp.runtime.inputs import MISSING_TOKENS, UTF8_HINT, InputError, Progress
 
 __all__ = ["read_delimited", "read_frame", "read_parquet", "release_memory"]
@@ -25,7 +29,7 @@ DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 def read_frame(
     path: str, fmt: str, compression: str | None, progress: Progress | None
-) -> pd.DataFrame:
+) -> LoadedFrame:
     """Read ``path`` of format ``fmt`` into a DataFrame (before the contract's input rules)."""
     if fmt in DELIMITERS:
         return table_to_frame(read_delimited(path, DELIMITERS[fmt], compression, progress), path, 1)
@@ -36,7 +40,7 @@ def read_frame(
     if fmt == "jsonl":
         return read_json_lines(path, compression, progress)
     if fmt == "json":
-        return read_json(path)
+        return LoadedFrame(read_json(path))
     raise AssertionError(fmt)
 
 

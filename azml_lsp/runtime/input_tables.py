@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,15 @@ def column_names(path: str, names: Sequence[str], line: int | None) -> list[str]
     return fixed
 
 
-def table_to_frame(table: pa.Table, path: str, header_line: int | None) -> pd.DataFrame:
+class LoadedFrame(NamedTuple):
+    """A file's table as pandas, before the contract's input rules."""
+
+    frame: pd.DataFrame
+    #: Positions of the text columns already in their final form (``str`` and ``None``).
+    text_ready: frozenset[int] = frozenset()
+
+
+def table_to_frame(table: pa.Table, path: str, header_line: int | None) -> LoadedFrame:
     """An Arrow table to pandas; text columns become Python strings (missing: None) one at a
     time, Arrow memory freed as it goes."""
     names = column_names(path, table.column_names, header_line)
@@ -66,7 +75,7 @@ def table_to_frame(table: pa.Table, path: str, header_line: int | None) -> pd.Da
         frame = pd.DataFrame(index=pd.RangeIndex(len(next(iter(texts.values()), []))))
     for position, values in texts.items():
         frame.insert(position, names[position], pd.Series(values, dtype=object, index=frame.index))
-    return frame
+    return LoadedFrame(frame, frozenset(texts))
 
 
 TEXT_TYPES = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)

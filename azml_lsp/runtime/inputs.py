@@ -215,6 +215,7 @@ def load_dataset(
     fmt, compression = found
     size = os.path.getsize(path)
     report = progress if progress is not None and size > PROGRESS_MIN_BYTES else None
-    frame = prepare_input_frame(Dialect.parse(dialect), read_frame(path, fmt, compression, report))
+    loaded = read_frame(path, fmt, compression, report)
+    frame = prepare_input_frame(Dialect.parse(dialect), loaded.frame, text_ready=loaded.text_ready)
     release_memory()
     return frame

@@ -22,6 +22,17 @@ def test_missing_values_are_none_nan_and_nat(dialect: Dialect) -> None:
     assert frame.loc[1, "when"] is pd.NaT
 
 
+def test_text_the_reader_made_ready_is_passed_as_it_is() -> None:
+    """A reader that already made a column ``str``/``None`` says so, and saves the scan; an
+    object column it did not name is still given ``None`` for its missing values."""
+    source = pd.DataFrame(
+        {"ready": pd.Series(["a", None], dtype=object), "raw": pd.Series(["b", float("nan")])}
+    )
+    frame = prepare_input_frame(Dialect.DESIGNER, source, text_ready={0})
+    assert frame["ready"].tolist() == ["a", None]
+    assert frame["raw"].tolist() == ["b", None]
+
+
 def test_classic_index_is_int64_designer_a_range() -> None:
     source = pd.read_csv(io.StringIO(CSV)).set_index("number")
     classic = prepare_input_frame(Dialect.CLASSIC, source)
