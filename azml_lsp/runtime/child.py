@@ -14,7 +14,7 @@ import traceback
 import types
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from azml_lsp.contract import ENTRY_POINT, Dialect, ErrorCode, ParameterShape, call_arguments
 from azml_lsp.contract.errors import error_0085
@@ -23,6 +23,9 @@ from azml_lsp.runtime.events import RESULT_EVENT, STAGES, EventChannel
 from azml_lsp.runtime.model import OutputTable, RunError, RunRequest
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.tracebacks import script_error
+
+if TYPE_CHECKING:
+    from azml_lsp.runtime.text_twins import TextTwins
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
@@ -40,14 +43,17 @@ def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[
     started = time.perf_counter()
     dialect = Dialect.parse(request.dialect)
     payload: dict[str, Any] = {"outputs": [], "images": [], "warnings": [], "error": None}
+    from azml_lsp.runtime.text_twins import TextTwins
+
+    twins = TextTwins()
     try:
-        frames = _load_inputs(request, dialect, channel)
+        frames = _load_inputs(request, dialect, channel, twins)
         _prepare_bundle(request, layout, channel, payload["warnings"])
         value = _import_and_call(request, dialect, layout, frames, channel)
         channel.stage("convert")
         tables = _convert(dialect, value, payload["warnings"])
         channel.stage("write")
-        _write(request, dialect, layout, tables, payload)
+        _write(request, dialect, layout, tables, payload, twins)
     except _Stop as stop:
         payload["error"] = _error_json(stop.error)
     except MemoryError as exc:  # outside user code: the cap is too small for the work itself
@@ -83,7 +89,9 @@ def _error_json(error: RunError) -> dict[str, Any]:
     return asdict(error)
 
 
-def _load_inputs(request: RunRequest, dialect: Dialect, channel: EventChannel) -> list[Any]:
+def _load_inputs(
+    request: RunRequest, dialect: Dialect, channel: EventChannel, twins: TextTwins
+) -> list[Any]:
     from azml_lsp.runtime.inputs import (
         InputError,
         load_dataset,
@@ -105,7 +113,7 @@ def _load_inputs(request: RunRequest, dialect: Dialect, channel: EventChannel) -
             channel.send("progress", port=port, done=done, total=total)
 
         try:
-            frames.append(load_dataset(path, dialect, progress=report))
+            frames.append(load_dataset(path, dialect, progress=report, twins=twins))
         except InputError as exc:
             raise _Stop(RunError(code=0, kind="input", message=str(exc), detail=str(exc))) from None
         except Exception as exc:
@@ -230,6 +238,7 @@ def _write(
     layout: RunDir,
     tables: list[Any],
     payload: dict[str, Any],
+    twins: TextTwins,
 ) -> None:
     """Write the result tables and images (atomically) and fill the payload's previews."""
     from azml_lsp.runtime.outputs import (
@@ -250,7 +259,7 @@ def _write(
             if out_dir is not None:
                 out_dir.mkdir(parents=True, exist_ok=True)
                 target = layout.output_path(port, request.format)
-                write_table(table, target, request.format)
+                write_table(table, target, request.format, twins)
                 written.add(target)
                 path = str(target)
             dtypes, head = preview(table)

@@ -7,6 +7,7 @@ that names the file, the line and column where they apply, and what to do.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -24,19 +25,28 @@ from azml_lsp.runtime.inputs import MISSING_TOKENS, UTF8_HINT, InputError, Progr
 
 __all__ = ["read_delimited", "read_frame", "read_parquet", "release_memory"]
 
+if TYPE_CHECKING:
+    from azml_lsp.runtime.text_twins import TextTwins
+
 DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 
 def read_frame(
-    path: str, fmt: str, compression: str | None, progress: Progress | None
+    path: str,
+    fmt: str,
+    compression: str | None,
+    progress: Progress | None,
+    twins: TextTwins | None = None,
 ) -> LoadedFrame:
-    """Read ``path`` of format ``fmt`` into a DataFrame (before the contract's input rules)."""
+    """Read ``path`` of format ``fmt`` into a DataFrame (before the contract's input rules);
+    ``twins`` keeps the Arrow arrays of its text columns."""
     if fmt in DELIMITERS:
-        return table_to_frame(read_delimited(path, DELIMITERS[fmt], compression, progress), path, 1)
+        table = read_delimited(path, DELIMITERS[fmt], compression, progress)
+        return table_to_frame(table, path, 1, twins)
     if fmt == "parquet":
-        return table_to_frame(read_parquet(path, progress), path, None)
+        return table_to_frame(read_parquet(path, progress), path, None, twins)
     if fmt == "feather":
-        return table_to_frame(_read_arrow_file(path, "Arrow/Feather"), path, None)
+        return table_to_frame(_read_arrow_file(path, "Arrow/Feather"), path, None, twins)
     if fmt == "jsonl":
         return read_json_lines(path, compression, progress)
     if fmt == "json":

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from azml_lsp.runtime.inputs import InputError
+
+if TYPE_CHECKING:
+    from azml_lsp.runtime.text_twins import TextTwins
 
 NESTED_HINT = (
     "Execute Python Script inputs are flat tables: flatten or drop it first "
@@ -56,9 +59,11 @@ class LoadedFrame(NamedTuple):
     text_ready: frozenset[int] = frozenset()
 
 
-def table_to_frame(table: pa.Table, path: str, header_line: int | None) -> LoadedFrame:
+def table_to_frame(
+    table: pa.Table, path: str, header_line: int | None, twins: TextTwins | None = None
+) -> LoadedFrame:
     """An Arrow table to pandas; text columns become Python strings (missing: None) one at a
-    time, Arrow memory freed as it goes."""
+    time, Arrow memory freed as it goes (``twins``: keep each text column's Arrow array)."""
     names = column_names(path, table.column_names, header_line)
     refuse_nested(path, table.schema)
     if names != table.column_names:
@@ -66,7 +71,11 @@ def table_to_frame(table: pa.Table, path: str, header_line: int | None) -> Loade
     texts: dict[int, np.ndarray] = {}
     for position, field in enumerate(table.schema):
         if any(test(field.type) for test in TEXT_TYPES):
-            texts[position] = python_strings(table.column(field.name))
+            arrow = table.column(field.name)
+            texts[position] = python_strings(arrow)
+            if twins is not None:
+                twins.remember(texts[position], arrow)
+            del arrow
             table = table.drop_columns([field.name])
             release_memory()
     frame = table.to_pandas(split_blocks=True, self_destruct=True)

@@ -37,6 +37,8 @@ from azml_lsp.contract.dialects import Dialect
 if TYPE_CHECKING:
     import pandas as pd
 
+    from azml_lsp.runtime.text_twins import TextTwins
+
 Progress = Callable[[int, int], None]
 
 FORMATS: Final[dict[str, tuple[str, ...]]] = {
@@ -88,6 +90,8 @@ MISSING_TOKENS: Final[tuple[str, ...]] = (
 PROGRESS_MIN_BYTES: Final[int] = 8 * 1024 * 1024
 """Files larger than this report reading progress."""
 PROGRESS_INTERVAL_S: Final[float] = 0.05
+TWINS_MAX_BYTES: Final[int] = 512 * 1024 * 1024
+"""Larger files keep no Arrow twins of their text columns (see :mod:`.text_twins`)."""
 
 UTF8_HINT = (
     "re-save the file as UTF-8 (in Excel: Save As > 'CSV UTF-8'; in other tools choose the "
@@ -198,9 +202,16 @@ def check_readable(path: str) -> None:
 
 
 def load_dataset(
-    path: str, dialect: Dialect | str, *, progress: Progress | None = None
+    path: str,
+    dialect: Dialect | str,
+    *,
+    progress: Progress | None = None,
+    twins: TextTwins | None = None,
 ) -> pd.DataFrame:
     """Load ``path`` into a DataFrame as the module passes it to ``azureml_main``.
+
+    ``twins`` keeps the Arrow arrays of its text columns, for writing them back unchanged
+    (not for files over :data:`TWINS_MAX_BYTES`: their memory goes to the data).
 
     ``progress(done_bytes, total_bytes)`` is called while files over
     :data:`PROGRESS_MIN_BYTES` are read, at most about 20 times a second, possibly from a
@@ -215,7 +226,8 @@ def load_dataset(
     fmt, compression = found
     size = os.path.getsize(path)
     report = progress if progress is not None and size > PROGRESS_MIN_BYTES else None
-    loaded = read_frame(path, fmt, compression, report)
+    keep = twins if size <= TWINS_MAX_BYTES else None
+    loaded = read_frame(path, fmt, compression, report, keep)
     frame = prepare_input_frame(Dialect.parse(dialect), loaded.frame, text_ready=loaded.text_ready)
     release_memory()
     return frame

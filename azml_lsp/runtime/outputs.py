@@ -22,6 +22,8 @@ from azml_lsp.runtime.layout import images_dir, table_paths
 if TYPE_CHECKING:
     import pandas as pd
 
+    from azml_lsp.runtime.text_twins import TextTwins
+
 PREVIEW_TEXT_MAX = 200
 """Longer text values are cut in previews (the written table keeps them whole)."""
 
@@ -38,8 +40,14 @@ class OutputError(Exception):
         super().__init__(f"{ERROR_0018_MESSAGE.format(reason=reason)}. {hint}")
 
 
-def write_table(frame: pd.DataFrame, path: Path, fmt: Literal["csv", "parquet"]) -> None:
-    """Write ``frame`` (already through the contract's ``finalize_table``) to ``path``.
+def write_table(
+    frame: pd.DataFrame,
+    path: Path,
+    fmt: Literal["csv", "parquet"],
+    twins: TextTwins | None = None,
+) -> None:
+    """Write ``frame`` (already through the contract's ``finalize_table``) to ``path``; CSV
+    writes a text column returned unchanged from its Arrow twin in ``twins``.
 
     Atomic: the previous file stays until the new one is complete. Raises :class:`OutputError`.
     """
@@ -48,7 +56,7 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: Literal["csv", "parquet"])
     path = Path(path)
     try:
         if fmt == "csv":
-            table = table_writer.csv_table(frame)
+            table = table_writer.csv_table(frame, twins)
         elif fmt == "parquet":
             table = table_writer.parquet_table(frame)
         else:

@@ -16,11 +16,14 @@ import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+
+if TYPE_CHECKING:
+    from azml_lsp.runtime.text_twins import TextTwins
 
 ARROW_ERRORS = (pa.ArrowException, TypeError, ValueError, OverflowError)
 CSV_PARALLEL_MIN_ROWS = 50_000
@@ -37,10 +40,11 @@ class UnwritableColumn(Exception):
         self.reason = reason
 
 
-def csv_table(frame: pd.DataFrame) -> pa.Table:
-    """The frame as an Arrow table whose every column the CSV writer can format."""
+def csv_table(frame: pd.DataFrame, twins: TextTwins | None = None) -> pa.Table:
+    """The frame as an Arrow table whose every column the CSV writer can format; a text
+    column returned as it was read comes from its Arrow twin."""
     names = [str(name) for name in frame.columns]
-    arrays = [_csv_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    arrays = [_csv_column(frame.iloc[:, i], twins) for i in range(frame.shape[1])]
     return pa.Table.from_arrays(arrays, names=names) if arrays else _empty_table(frame)
 
 
@@ -76,7 +80,11 @@ def _csv_writable(data_type: pa.DataType) -> bool:
     )
 
 
-def _csv_column(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+def _csv_column(column: pd.Series, twins: TextTwins | None) -> pa.Array | pa.ChunkedArray:
+    if twins is not None and column.dtype == object:
+        twin = twins.find(column.to_numpy(dtype=object, copy=False))
+        if twin is not None:
+            return twin
     try:
         array = pa.array(column, from_pandas=True)
     except ARROW_ERRORS:

@@ -277,3 +277,64 @@ def test_write_into_missing_folder_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as caught:
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "no" / "out.csv", "csv")
     assert "cannot write" in str(caught.value)
+
+
+TEXT_EDITS = """
+def azureml_main(dataframe1=None, dataframe2=None):
+    dataframe1["as_read"] = dataframe1["name"]
+    dataframe1.loc[5, "city"] = "changed in place"
+    dataframe1["reversed"] = dataframe1["name"].iloc[::-1].to_numpy()
+    return dataframe1,
+"""
+
+
+def test_text_is_written_as_the_script_left_it(tmp_path: Path) -> None:
+    """Text columns returned as they were read are written from the Arrow data they were read
+    from; the file is the same as converting every value back, edits made in place included."""
+    from azml_lsp.runtime import RunRequest, run
+    from azml_lsp.runtime.text_twins import MIN_ROWS
+
+    rows = MIN_ROWS + 2_000
+    source = pd.DataFrame(
+        {
+            "id": range(rows),
+            "name": [
+                None if i % 7 == 0 else f'n{i}, "q"' if i % 11 == 0 else f"näme{i}"
+                for i in range(rows)
+            ],
+            "city": [f"c{i % 13}" for i in range(rows)],
+        }
+    )
+    data = tmp_path / "in.csv"
+    source.to_csv(data, index=False)
+    script = tmp_path / "edits.py"
+    script.write_text(TEXT_EDITS)
+    result = run(RunRequest(script=str(script), dataset1=str(data), out_dir=str(tmp_path / "out")))
+    assert result.ok, result.error
+
+    namespace: dict[str, object] = {}
+    exec(TEXT_EDITS, namespace)
+    expected = namespace["azureml_main"](load_dataset(str(data), "designer"))[0]  # type: ignore[operator]
+    write_table(expected, tmp_path / "expected.csv", "csv")
+    written = Path(result.outputs[0].path).read_bytes()
+    assert written == (tmp_path / "expected.csv").read_bytes()
+    assert b"changed in place" in written and b'"n11, ""q"""' in written
+
+
+def test_a_text_twin_is_found_only_for_a_column_holding_what_was_read(tmp_path: Path) -> None:
+    from azml_lsp.runtime.text_twins import MIN_ROWS, TextTwins
+
+    data = tmp_path / "in.csv"
+    pd.DataFrame(
+        {"name": [f"n{i}" for i in range(MIN_ROWS)], "city": [f"c{i % 5}" for i in range(MIN_ROWS)]}
+    ).to_csv(data, index=False)
+    twins = TextTwins()
+    frame = load_dataset(str(data), "designer", twins=twins)
+    frame["copied"] = frame["name"].copy()
+    frame.loc[3, "city"] = "edited"
+    frame["sorted"] = frame["name"].sort_values().to_numpy()
+    found = {
+        name: twins.find(frame[name].to_numpy(dtype=object, copy=False)) is not None
+        for name in frame.columns
+    }
+    assert found == {"name": True, "city": False, "copied": True, "sorted": False}
