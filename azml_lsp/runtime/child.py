@@ -171,6 +171,9 @@ def _import_and_call(
     copy.write_bytes(source)
     module = types.ModuleType(name)
     module.__file__ = str(copy)
+    from azml_lsp.runtime.limits import await_process_cap
+
+    await_process_cap()
     if request.sandbox == "strict":
         from azml_lsp.runtime.sandbox import install_sandbox
 
@@ -302,11 +305,14 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def prepare_process(request: RunRequest, layout: RunDir, parent: int) -> None:
-    """Per-process setup shared by the one-shot child and the warm worker's forked children."""
+def prepare_process(
+    request: RunRequest, layout: RunDir, parent: int, cap_report: int | None = None
+) -> None:
+    """Per-process setup shared by the one-shot child and the warm worker's forked children
+    (``cap_report``: the parent caps the processes meanwhile, see ``limits.apply_limits``)."""
     from azml_lsp.runtime.limits import apply_limits
 
-    apply_limits(request, layout, parent)
+    apply_limits(request, layout, parent, cap_report)
 
 
 def run_in_this_process(
@@ -316,7 +322,9 @@ def run_in_this_process(
     if request.debug is None:
         return execute(request, layout, channel)
     from azml_lsp.runtime.debugging import end_debug_session, listen_and_wait
+    from azml_lsp.runtime.limits import await_process_cap
 
+    await_process_cap()  # the debugger's adapter process belongs to the run
     listen_and_wait(request.debug, channel)
     try:
         return execute(request, layout, channel)

@@ -63,18 +63,29 @@ def group_members(leader: int) -> list[int] | None:
         return None
 
 
+def cage(pid: int, max_processes: int) -> bool:
+    """Put process ``pid`` (and everything it starts from then on) in a pids group of its own
+    capped at ``max_processes``; False where no group can be made. Moving a process into a group
+    can take milliseconds (the kernel waits for its other CPUs), so a parent that has nothing
+    else to do may cage its child while the child gets on with its work."""
+    group = group_path(pid)
+    if group is None:
+        return False
+    try:
+        group.mkdir(exist_ok=True)
+        (group / "pids.max").write_text(str(max_processes))
+        (group / "cgroup.procs").write_text(str(pid))
+    except OSError:
+        with contextlib.suppress(OSError):
+            group.rmdir()
+        return False
+    return True
+
+
 def limit_processes(max_processes: int) -> str:
     """Cap this process and its descendants at ``max_processes``; say which way, or "none"."""
-    group = group_path(os.getpid())
-    if group is not None:
-        try:
-            group.mkdir(exist_ok=True)
-            (group / "pids.max").write_text(str(max_processes))
-            (group / "cgroup.procs").write_text(str(os.getpid()))
-            return "cgroup"
-        except OSError:
-            with contextlib.suppress(OSError):
-                group.rmdir()
+    if cage(os.getpid(), max_processes):
+        return "cgroup"
     if os.geteuid() != 0:
         running = _processes_of_user(os.getuid())
         _soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)

@@ -21,7 +21,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from azml_lsp.runtime.forkguard import cage
 from azml_lsp.runtime.launch import WorkerProcess, spawn_worker
+from azml_lsp.runtime.limits import CAGED
 from azml_lsp.runtime.model import RunRequest, RunResult
 from azml_lsp.runtime.processes import kill_session
 from azml_lsp.runtime.rundir import RunDir
@@ -66,8 +68,9 @@ def _exercise_readers() -> None:
     pd.read_csv(io.StringIO(frame.to_csv(index=False)), engine="pyarrow")
 
 
-def _run_forked(control: str, fds: list[int], worker_pid: int) -> None:
-    """In the forked child: become a fresh process for one run, then exit."""
+def _run_forked(control: str, fds: list[int], worker_pid: int, cap_report: int) -> None:
+    """In the forked child: become a fresh process for one run, then exit. The worker caps
+    its processes meanwhile and says so on ``cap_report``."""
     code = 0
     try:
         os.setsid()
@@ -85,7 +88,7 @@ def _run_forked(control: str, fds: list[int], worker_pid: int) -> None:
 
         rundir, request = RunDir.open(Path(control))
         os.chdir(rundir.process_cwd)
-        prepare_process(request, rundir, worker_pid)
+        prepare_process(request, rundir, worker_pid, cap_report)
         channel = EventChannel(event_fd)
         channel.stage("start")
         payload = run_in_this_process(request, rundir, channel)
@@ -136,21 +139,35 @@ def worker_main(fd: int, light: bool = False) -> int:
                 break
             request = json.loads(data)
             worker_pid = os.getpid()
+            cap_read, cap_write = os.pipe()
             pid = os.fork()
             if pid == 0:
                 signal.set_wakeup_fd(-1)
-                for descriptor in (wake_read, wake_write):
+                for descriptor in (wake_read, wake_write, cap_write):
                     os.close(descriptor)
                 sock.close()
-                _run_forked(request["control"], fds, worker_pid)
-            for descriptor in fds:
+                _run_forked(request["control"], fds, worker_pid, cap_read)
+            for descriptor in (*fds, cap_read):
                 os.close(descriptor)
             children.add(pid)
             _send(sock, {"forked": request["id"], "pid": pid})
+            _cap_child(pid, request.get("max_processes"), cap_write)
         _reap(sock, children)
     for pid in children:
         kill_session(pid)
     return 0
+
+
+def _cap_child(pid: int, max_processes: int | None, report: int) -> None:
+    """Put a forked child in its pids group while it reads its inputs, and tell it how that
+    went (it caps itself when this could not)."""
+    caged = max_processes is not None and cage(pid, max_processes)
+    try:
+        os.write(report, CAGED if caged else b"0")
+    except OSError:
+        pass  # the child has already ended
+    finally:
+        os.close(report)
 
 
 def _drain(fd: int) -> None:
@@ -291,19 +308,19 @@ class WarmWorker:
         """Run ``request`` in a fresh forked child; same contract as :func:`azml_lsp.runtime.run`."""
         if request.python and request.python != self.python:
             return run(request, on_event, cancel)
-        return run_with(lambda _, rundir, fd: self._fork(rundir, fd), request, on_event, cancel)
+        return run_with(self._fork, request, on_event, cancel)
 
-    def _fork(self, rundir: RunDir, event_fd: int) -> ForkedChild:
+    def _fork(self, request: RunRequest, rundir: RunDir, event_fd: int) -> ForkedChild:
         """Ask the worker for a child; a worker found dead on the way is replaced once."""
         with self._lock:
             for _attempt in range(2):
-                pid = self._try_fork(rundir, event_fd)
+                pid = self._try_fork(request, rundir, event_fd)
                 if pid is not None:
                     return ForkedChild(self, pid)
                 self._close_locked()
         raise RuntimeError("the warm worker could not start a run: see its stderr")
 
-    def _try_fork(self, rundir: RunDir, event_fd: int) -> int | None:
+    def _try_fork(self, request: RunRequest, rundir: RunDir, event_fd: int) -> int | None:
         self._ensure_started()
         with self._cond:
             self._cond.wait_for(lambda: self._ready or self._sock is None, timeout=60)
@@ -312,7 +329,9 @@ class WarmWorker:
             return None
         self._next_id += 1
         ident = self._next_id
-        message = json.dumps({"id": ident, "control": str(rundir.control)}).encode()
+        message = json.dumps(
+            {"id": ident, "control": str(rundir.control), "max_processes": request.max_processes}
+        ).encode()
         with rundir.stdout_file.open("wb") as out, rundir.stderr_file.open("wb") as err:
             try:
                 socket.send_fds(sock, [message], [out.fileno(), err.fileno(), event_fd])

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from azml_lsp.contract.errors import ERROR_0085_HEAD, ERROR_0085_TAIL
-from tests.runtime.conftest import Runner, running
+from tests.runtime.conftest import Runner, make_runner, running
+
+
+@pytest.fixture(params=["fresh process", "warm worker"])
+def run_either(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runner]:
+    """Runs in a fresh child (the child caps itself) or a warm worker's forked child (the
+    worker caps it while it starts)."""
+    from azml_lsp.runtime import WarmWorker, run
+
+    if request.param == "fresh process":
+        yield make_runner(tmp_path, run)
+        return
+    worker = WarmWorker()
+    try:
+        yield make_runner(tmp_path, worker.run)
+    finally:
+        worker.close()
 
 RAISES = """
 import pandas as pd
@@ -177,7 +194,7 @@ def azureml_main(df=None):
 
 
 def test_processes_that_leave_the_session_are_stopped_by_the_pids_group(
-    run_script: Runner,
+    run_either: Runner,
 ) -> None:
     from azml_lsp.runtime.forkguard import group_path
 
@@ -191,7 +208,7 @@ def azureml_main(df=None):
     escaped = subprocess.Popen(["sleep", "300"], start_new_session=True)
     return pd.DataFrame({"pid": [escaped.pid]}),
 """
-    result = run_script(source)
+    result = run_either(source)
     assert result.ok, result.error
     pid = result.outputs[0].head[0][0]
     assert not running(pid), f"process {pid} left the session and outlived the run"
@@ -209,19 +226,40 @@ def azureml_main(df=None):
 """
 
 
-def test_fork_bomb_is_capped_and_cleaned_up(run_script: Runner) -> None:
+def test_fork_bomb_is_capped_and_cleaned_up(run_either: Runner) -> None:
     from azml_lsp.runtime.forkguard import GROUP_PREFIX, group_path
 
     group = group_path(os.getpid())
     if group is None and os.geteuid() == 0:
         pytest.skip("no pids control group and root ignores RLIMIT_NPROC: no cap on this machine")
-    result = run_script(FORK_BOMB, max_processes=40, timeout_s=60)
+    result = run_either(FORK_BOMB, max_processes=40, timeout_s=60)
     assert result.error is not None
     assert result.error.exception in ("BlockingIOError", "OSError")
     assert result.error.line == 6
     leader = int(result.stdout.split()[1])
     if group is not None:
         assert not (group.parent / f"{GROUP_PREFIX}{leader}").exists(), "the pids group was left"
+
+
+AT_IMPORT = """
+import os
+import pandas as pd
+
+GROUPS = open("/proc/self/cgroup").read()
+
+def azureml_main(df=None):
+    return pd.DataFrame({"in_own_group": [f"azml-run-{os.getpid()}" in GROUPS]}),
+"""
+
+
+def test_the_cap_is_in_place_before_the_scripts_first_line(run_either: Runner) -> None:
+    from azml_lsp.runtime.forkguard import group_path
+
+    if group_path(os.getpid()) is None:
+        pytest.skip("no pids control group on this machine")
+    result = run_either(AT_IMPORT)
+    assert result.ok, result.error
+    assert result.outputs[0].head == [[True]]
 
 
 def test_a_script_that_deletes_its_working_directory(run_script: Runner) -> None:
