@@ -167,7 +167,7 @@ def execute_and_report(request: RunRequest, as_json: bool) -> None:
             print_summary(result, Console())
     finally:
         if worker is not None:
-            worker.close()
+            worker.abandon()
     sys.exit(exit_code(result))
 
 

@@ -152,6 +152,7 @@ def _become_worker(parent: int) -> None:
     die_with_parent(parent)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
+    os.dup2(null, 1)  # the command's output is the command's: a reader waits for no worker
     os.close(null)
     environment = child_environment()
     os.environ.clear()

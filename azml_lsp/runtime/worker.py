@@ -283,6 +283,18 @@ class WarmWorker:
         with self._lock:
             self._close_locked()
 
+    def abandon(self) -> None:
+        """Stop the worker without waiting for it, for a caller about to exit: its runs are over
+        and it leads a process group of its own (a run's child leads its own session)."""
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
+            if self._process is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self._process.pid, signal.SIGKILL)
+                self._process = None
+
     def _close_locked(self) -> None:
         if self._sock is not None:
             self._sock.close()

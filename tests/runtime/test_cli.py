@@ -195,3 +195,21 @@ def test_the_command_lines_run_process_is_like_a_spawned_runs(tmp_path: Path) ->
     assert forked["environment"] == {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2"}
     assert forked["stdin"] == "" and forked["session_leader"] is True
     assert (forked["encoding"], forked["stdout_errors"]) == ("utf-8", "surrogateescape")
+
+
+def test_no_process_outlives_the_command(tmp_path: Path) -> None:
+    """The worker the command started (the run's parent) is gone once the command returns."""
+    import time
+
+    from tests.runtime.conftest import running
+
+    script = write_script(
+        tmp_path, "import os\n\ndef azureml_main(dataframe1=None):\n    print(os.getppid())\n"
+    )
+    done = azml("run", str(script), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    worker = int(json.loads(done.stdout)["stdout"])
+    deadline = time.monotonic() + 2
+    while running(worker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not running(worker), f"the worker {worker} outlived the command"
