@@ -27,6 +27,7 @@ def run_either(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runne
     finally:
         worker.close()
 
+
 RAISES = """
 import pandas as pd
 
