@@ -284,8 +284,9 @@ class WarmWorker:
             self._close_locked()
 
     def abandon(self) -> None:
-        """Stop the worker without waiting for it, for a caller about to exit: its runs are over
-        and it leads a process group of its own (a run's child leads its own session)."""
+        """Stop the worker at once, for a caller about to exit whose runs are over: it leads a
+        process group of its own (a run's child leads its own session), so no search for
+        strays. It is still reaped, so the caller's resource usage counts it and its runs."""
         with self._lock:
             if self._sock is not None:
                 self._sock.close()
@@ -293,6 +294,7 @@ class WarmWorker:
             if self._process is not None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(self._process.pid, signal.SIGKILL)
+                self._process.wait()
                 self._process = None
 
     def _close_locked(self) -> None:

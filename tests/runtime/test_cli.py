@@ -213,3 +213,23 @@ def test_no_process_outlives_the_command(tmp_path: Path) -> None:
     while running(worker) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not running(worker), f"the worker {worker} outlived the command"
+
+
+def test_the_commands_resource_usage_counts_its_run(tmp_path: Path) -> None:
+    """``/usr/bin/time azml run`` reports the run's memory: every process is reaped."""
+    script = write_script(
+        tmp_path,
+        "import numpy as np\n\nBIG = np.ones(300 * 2**20 // 8)\n\n"
+        "def azureml_main(dataframe1=None):\n    return None\n",
+    )
+    measure = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+    )
+    command = [sys.executable, "-m", "azml_lsp", "run", str(script), "--json"]
+    done = subprocess.run(
+        [sys.executable, "-c", measure, *command], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 300  # MiB: the run's array is counted
