@@ -83,7 +83,8 @@ def table_to_frame(
     if len(frame.columns) == 0:
         frame = pd.DataFrame(index=pd.RangeIndex(len(next(iter(texts.values()), []))))
     for position, values in texts.items():
-        frame.insert(position, names[position], pd.Series(values, dtype=object, index=frame.index))
+        column = pd.Series(values, dtype=object, index=frame.index, copy=False)  # a fresh array
+        frame.insert(position, names[position], column)
     return LoadedFrame(frame, frozenset(texts))
 
 
