@@ -162,7 +162,8 @@ def _become_worker(parent: int) -> None:
     drop_startup_path_entry()
     if not sys.flags.utf8_mode:
         for stream in (sys.stdin, sys.stdout):
-            stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+            if stream is not None:  # None when the command started without that descriptor
+                stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
 
 
 def _cap_malloc_arenas(value: str) -> None:

@@ -233,3 +233,21 @@ def test_the_commands_resource_usage_counts_its_run(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 300  # MiB: the run's array is counted
+
+
+def test_a_command_started_without_standard_input_runs(tmp_path: Path, csv1: Path) -> None:
+    """Some task runners start commands with descriptor 0 closed."""
+    import os
+
+    script = write_script(tmp_path, OK_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, "-m", "azml_lsp", "run", str(script), "--dataset1", str(csv1), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ok"] is True
+    assert done.stderr == ""
