@@ -167,8 +167,11 @@ class AzmlLanguageServer(LanguageServer):
         self, source: str, context: ScriptContext, use_jedi: bool
     ) -> asyncio.Future[list[Any]]:
         loop = asyncio.get_running_loop()
+        check = diagnostics.check_or_nothing
+        if not use_jedi:
+            return loop.run_in_executor(self.thread_pool, check, source, context, False)
         return loop.run_in_executor(
-            self.thread_pool, diagnostics.check_or_nothing, source, context, use_jedi
+            self.thread_pool, self.jedi.counting, check, source, context, True
         )
 
     def _publish_if_current(
@@ -647,4 +650,6 @@ async def check_command(ls: AzmlLanguageServer, *arguments: Any) -> list[dict[st
         source = ls.source_of(lens.CHECK_COMMAND, uri)
     context = script_context(uri, source, ls.config)
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(ls.thread_pool, diagnostics.check_json, source, context)
+    return await loop.run_in_executor(
+        ls.thread_pool, ls.jedi.counting, diagnostics.check_json, source, context
+    )

@@ -3,7 +3,8 @@
 jedi's first inference of pandas takes seconds. :meth:`JediService.start_warm_up` does that work
 in a background thread right after ``initialize`` (a completion after a DataFrame parameter, a
 ``pd.`` completion, a signature and a hover), so the parse caches are hot before the user types.
-Requests wait for the warm-up's pandas inference instead of repeating it in parallel.
+Requests wait for the warm-up instead of repeating its inference in parallel (the DataFrame
+members it infers first are served without waiting).
 """
 
 from __future__ import annotations
@@ -42,9 +43,8 @@ import pandas as pd
     return dataframe1,
 """
 _WARM_UP_TIMEOUT_S = 60.0
-#: How long a call that found nothing while the warm-up's extra calls ran waits for them to end
-#: before it retries (they infer pandas and numpy for the first time, which is when calls clash).
-_SETTLE_WAIT_S = 10.0
+#: How many times a jedi call that overlapped another is made before its answer stands.
+_ATTEMPTS = 3
 
 
 class JediService:
@@ -86,7 +86,8 @@ class JediService:
         return self._warm_up_s
 
     def start_warm_up(self, root: str, then: Callable[[], None] | None = None) -> None:
-        """Warm jedi up in a background thread, then call ``then`` there (more warming up)."""
+        """Warm jedi up in a background thread, then call ``then`` there (more warming up,
+        counted as a jedi call); requests wait for both."""
         self._root = root
         threading.Thread(
             target=self._warm_up, args=(root, then), name="azml-jedi-warm-up", daemon=True
@@ -102,14 +103,15 @@ class JediService:
             logger.exception("jedi warm-up failed")
         finally:
             self._warm.set()
-            self._settled.set()
             self._warm_up_s = time.perf_counter() - started
             logger.info("jedi warm-up took %.2f s", self._warm_up_s)
-        if then is not None:
-            try:
-                then()
-            except Exception:
-                logger.exception("warm-up failed")
+        try:
+            if then is not None:
+                self.counting(then)
+        except Exception:
+            logger.exception("warm-up failed")
+        finally:
+            self._settled.set()
 
     def _warm_more(self, root: str) -> None:
         """Signatures, module completions and a hover, counted like requests' jedi calls."""
@@ -162,23 +164,30 @@ class JediService:
             with self._lock:
                 self._in_flight -= 1
 
-    def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
-        """Run ``function`` once pandas is inferred. jedi's caches are shared between threads:
-        a call that overlapped another and failed or found nothing is made once more (after the
-        warm-up's extra calls, when it overlapped them)."""
-        self._warm.wait(_WARM_UP_TIMEOUT_S)
-        with self._counted() as overlapped:
-            try:
-                result = function(*args)
-            except RuntimeError:  # a cache changed under another thread
-                logger.debug("jedi call raced another thread; retrying", exc_info=True)
-                return function(*args)
-            if result or not overlapped():
-                return result
-        logger.debug("jedi call found nothing while another ran; retrying")
-        self._settled.wait(_SETTLE_WAIT_S)
+    def counting(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function`` (jedi work outside this pool: the checker's inference) counted as
+        a jedi call, so a request it overlaps knows to check its answer again."""
         with self._counted():
             return function(*args)
+
+    def _when_warm(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function`` once the warm-up is over: its first inferences of pandas and numpy
+        are when calls in two threads clash (jedi's caches are shared, and not thread-safe). A
+        call that overlapped another and failed or found nothing is made again."""
+        self._settled.wait(_WARM_UP_TIMEOUT_S)
+        for attempt in range(1, _ATTEMPTS + 1):
+            with self._counted() as overlapped:
+                try:
+                    result = function(*args)
+                except RuntimeError:  # a cache changed under another thread
+                    if attempt == _ATTEMPTS:
+                        raise
+                    logger.debug("jedi call raced another thread; retrying", exc_info=True)
+                    continue
+                if result or not overlapped() or attempt == _ATTEMPTS:
+                    return result
+            logger.debug("jedi call found nothing while another ran; retrying")
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """Run a blocking jedi function in the pool once the warm-up has inferred pandas;
@@ -190,7 +199,7 @@ class JediService:
         """The DataFrame members, inferring them now if no run has yet (no warm-up gate: the
         inference itself is what the warm-up does first)."""
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._pool, self.frame_members)
+        await loop.run_in_executor(self._pool, self.counting, self.frame_members)
         return self._known_members or []
 
     def remember_completions(self, completions: list[Completion]) -> str:
