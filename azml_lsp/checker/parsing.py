@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import threading
 import warnings
 from dataclasses import dataclass, field
 
@@ -40,9 +41,15 @@ def parse_script(source: str) -> Parsed:
     return Parsed(tree, constructs, second)
 
 
+_PARSING = threading.Lock()
+"""One parse at a time in a process: CPython 3.11's AST builder keeps its recursion depth per
+interpreter, so two threads parsing at once can fail with ``SystemError`` (CPython gh-106905),
+and ``warnings.catch_warnings`` swaps process-wide filters."""
+
+
 def _parse(source: str) -> tuple[ast.Module | None, ParseFailure | None]:
     try:
-        with warnings.catch_warnings():
+        with _PARSING, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(source, type_comments=False), None
     except SyntaxError as exc:

@@ -102,6 +102,19 @@ class AzmlLanguageServer(LanguageServer):
         (reading settings and materialising a zip bundle stay off the event loop)."""
         return await self.jedi_call(default, self._with_view, uri, function, *args)
 
+    async def on_syntax(self, uri: str, default: T, function: Callable[..., T], *args: Any) -> T:
+        """``function(view, *args)`` for a feature read from the syntax tree alone: in the
+        server's pool, beside jedi's thread, so a long document's answer never waits for
+        inference (nor inference for it). Failures give the empty answer, logged."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(
+                self.thread_pool, self._with_view, uri, function, *args
+            )
+        except Exception:
+            logger.exception("%s failed on %s", getattr(function, "__name__", function), uri)
+            return default
+
     def frame_view(self, uri: str, position: types.Position) -> tuple[ScriptView, str | None]:
         """The document's view and, after ``<frame parameter>.``, the typed prefix."""
         view = self.view_of(uri)
@@ -156,23 +169,24 @@ class AzmlLanguageServer(LanguageServer):
         version, source = document.version, document.source
         context = self.context_of(document)
         full = self._checking(source, context, self.jedi.is_warm)
-        done, _ = await asyncio.wait({full}, timeout=FAST_CHECK_BUDGET_S)
-        if not done:
-            self._publish_if_current(
-                uri, version, context, await self._checking(source, context, False)
-            )
-        self._publish_if_current(uri, version, context, await full)
+        try:
+            done, _ = await asyncio.wait({full}, timeout=FAST_CHECK_BUDGET_S)
+            if not done:
+                self._publish_if_current(
+                    uri, version, context, await self._checking(source, context, False)
+                )
+            self._publish_if_current(uri, version, context, await full)
+        finally:
+            full.cancel()  # replaced by a newer check: its jedi work is dropped if still queued
 
     def _checking(
         self, source: str, context: ScriptContext, use_jedi: bool
     ) -> asyncio.Future[list[Any]]:
-        loop = asyncio.get_running_loop()
         check = diagnostics.check_or_nothing
         if not use_jedi:
+            loop = asyncio.get_running_loop()
             return loop.run_in_executor(self.thread_pool, check, source, context, False)
-        return loop.run_in_executor(
-            self.thread_pool, self.jedi.counting, check, source, context, True
-        )
+        return asyncio.ensure_future(self.jedi.call(check, source, context, True))
 
     def _publish_if_current(
         self, uri: str, version: int | None, context: ScriptContext, findings: list[Any]
@@ -568,7 +582,7 @@ async def highlight(
 async def document_symbols(
     ls: AzmlLanguageServer, params: types.DocumentSymbolParams
 ) -> list[types.DocumentSymbol]:
-    return await ls.on_view(_uri(params), [], jedi_features.symbols)
+    return await ls.on_syntax(_uri(params), [], jedi_features.symbols)
 
 
 @server.feature(types.TEXT_DOCUMENT_RENAME)
@@ -649,7 +663,4 @@ async def check_command(ls: AzmlLanguageServer, *arguments: Any) -> list[dict[st
         uri = arguments[0]["uri"]
         source = ls.source_of(lens.CHECK_COMMAND, uri)
     context = script_context(uri, source, ls.config)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(
-        ls.thread_pool, ls.jedi.counting, diagnostics.check_json, source, context
-    )
+    return await ls.jedi.call(diagnostics.check_json, source, context)
