@@ -23,6 +23,7 @@ from azml_lsp import __version__
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
 from azml_lsp.server import actions, diagnostics, jedi_features, lens
 from azml_lsp.server.config import ConfigError, ServerConfig
+from azml_lsp.server.freed_memory import FreedMemory, give_back_freed_memory
 from azml_lsp.server.jedi_features import ScriptView
 from azml_lsp.server.jedi_project import environment_for, project_for
 from azml_lsp.server.jedi_service import WARM_UP_SOURCE, JediService
@@ -62,6 +63,7 @@ class AzmlLanguageServer(LanguageServer):
         self._worker: WarmWorker | None = None
         self._worker_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.freed = FreedMemory()
 
     # documents and contexts -------------------------------------------------
 
@@ -159,6 +161,7 @@ class AzmlLanguageServer(LanguageServer):
         path = path_of(uri)
         if path is not None:
             forget_parsed(path)
+        self.freed.give_back_soon(self.jedi.call)
 
     async def _check(self, uri: str, delay: float) -> None:
         """Publish the full check; when it is slow, publish the syntax-only rules first."""
@@ -201,6 +204,7 @@ class AzmlLanguageServer(LanguageServer):
         """Warm the checker's inference too, then check open scripts with it (until jedi is
         warm, checks use the syntax-only rules, so they never compete with the warm-up)."""
         diagnostics.warm_up(WARM_UP_SOURCE)
+        give_back_freed_memory()  # the warm-up's parses of pandas' sources are freed
         self.loop_call(self.recheck_all)
 
     def recheck_all(self) -> None:
