@@ -51,6 +51,16 @@ def fuzz(state: Session, count: int, base: str, max_line: int, timeout: float) -
     return time.perf_counter() - started
 
 
+IDLE_S = 30.0
+
+
+def idle_rss(server: psutil.Process) -> int:
+    """The server's RSS once it has been idle for :data:`IDLE_S` (the last session's work, then
+    the memory it frees, are done by then)."""
+    time.sleep(IDLE_S)
+    return int(server.memory_info().rss)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10_000)
@@ -68,6 +78,7 @@ def main() -> None:
             state, args.big_sessions, big_document(), BIG_LINES + 10, BIG_REQUEST_TIMEOUT_S
         )
         rss_end = server.memory_info().rss
+        rss_idle = idle_rss(server)
         alive = server.is_running() and state.client.error is None
     print(
         f"small sessions       {args.sessions:>10}   {small_s:>8.0f} s  ({args.sessions / max(small_s, 1e-9):.1f} per s)"
@@ -78,6 +89,9 @@ def main() -> None:
     print(f"server RSS start     {rss_start / 2**20:>10.1f} MiB")
     print(f"after small sessions {rss_small / 2**20:>10.1f} MiB")
     print(f"after big sessions   {rss_end / 2**20:>10.1f} MiB")
+    print(
+        f"idle {IDLE_S:.0f} s later     {rss_idle / 2**20:>10.1f} MiB (closed documents' memory given back)"
+    )
     print(f"server alive, no client error: {alive}")
 
 

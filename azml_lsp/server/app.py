@@ -27,6 +27,7 @@ from azml_lsp.server.freed_memory import FreedMemory, give_back_freed_memory
 from azml_lsp.server.jedi_features import ScriptView
 from azml_lsp.server.jedi_project import environment_for, project_for
 from azml_lsp.server.jedi_service import WARM_UP_SOURCE, JediService
+from azml_lsp.server.jedi_source import forget_virtual_sources
 from azml_lsp.server.parse_cache import forget_parsed
 from azml_lsp.server.positions import PositionMapper
 from azml_lsp.server.protocol import WORK_DONE_TOKEN, AzmlProtocol
@@ -161,6 +162,7 @@ class AzmlLanguageServer(LanguageServer):
         path = path_of(uri)
         if path is not None:
             forget_parsed(path)
+        forget_virtual_sources()
         self.freed.give_back_soon(self.jedi.call)
 
     async def _check(self, uri: str, delay: float) -> None:

@@ -10,6 +10,7 @@ mapped both ways.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 import parso
@@ -129,8 +130,33 @@ def _unannotated_ends(module: tree.Module, entry: EntryPoint) -> list[tuple[int,
     ]
 
 
+_last: tuple[str, VirtualSource] | None = None
+_last_lock = threading.Lock()
+
+
 def virtual_source(source: str) -> VirtualSource:
-    """Build the contract-aware virtual copy of ``source``."""
+    """The contract-aware virtual copy of ``source``. The last one built is kept: the requests
+    on one version of a document (racing each other, or a completion and its signature help)
+    parse it once, which on a long script is seconds each."""
+    global _last
+    with _last_lock:
+        last = _last
+    if last is not None and last[0] == source:
+        return last[1]
+    built = _build_virtual_source(source)
+    with _last_lock:
+        _last = (source, built)
+    return built
+
+
+def forget_virtual_sources() -> None:
+    """Drop the kept virtual copy (a document closed: its parse tree is not kept alive)."""
+    global _last
+    with _last_lock:
+        _last = None
+
+
+def _build_virtual_source(source: str) -> VirtualSource:
     module = _GRAMMAR.parse(source, error_recovery=True)
     entry = find_entry_point(module)
     if entry is None:
