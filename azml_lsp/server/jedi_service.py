@@ -95,19 +95,22 @@ class JediService:
 
     def _warm_more(self) -> None:
         """Signatures, module completions and a hover."""
-        view = ScriptView(WARM_UP_SOURCE, None, project_for(self._root, None), DEFAULT_DIALECT)
-        line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
+        view, line = self._warm_up_view()
         jedi_features.signature_help(view, types.Position(line + 1, len("    dataframe1.merge(")))
         jedi_features.completions(view, types.Position(line + 2, len("    pd.")))
         jedi_features.completions(view, types.Position(line + 3, len("    np.")))
         jedi_features.hover(view, types.Position(line + 2, len("    pd.re")))
 
+    def _warm_up_view(self) -> tuple[ScriptView, int]:
+        """A view of :data:`WARM_UP_SOURCE`, and the 0-based line of its ``groupby`` call."""
+        view = ScriptView(WARM_UP_SOURCE, None, project_for(self._root, None), DEFAULT_DIALECT)
+        return view, WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
+
     def frame_members(self) -> list[Completion]:
         """The members of DataFrame, inferred once: what ``dataframe1.`` completes to (call it
         in the jedi thread)."""
         if self._frame_members is None:
-            view = ScriptView(WARM_UP_SOURCE, None, project_for(self._root, None), DEFAULT_DIALECT)
-            line = WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
+            view, line = self._warm_up_view()
             position = types.Position(line, len("    dataframe1."))
             self._frame_members = jedi_features.completions(view, position)
             self._known_members = [Member(c.name, c.type) for c in self._frame_members]
