@@ -9,7 +9,7 @@ The peers get an annotated signature (``dataframe1: pd.DataFrame``), which they 
 DataFrame members at all; azml gets the unannotated one the module recommends. ``joined.`` is
 a local variable (``dataframe1.merge(...)``): every server infers it, none can know it by contract.
 
-    pip install -e '.[bench]'
+    pip install -c constraints.txt -e '.[bench]'
     python benchmarks/lsp_latency.py                 # all three servers
     python benchmarks/lsp_latency.py --servers azml --settle 0
 """
@@ -502,7 +502,7 @@ def main() -> int:
     chosen = [SERVERS[n.strip()] for n in args.servers.split(",") if n.strip()]
     missing = [s.name for s in chosen if shutil.which(s.command[0]) is None]
     if missing:
-        parser.error(f"not installed: {', '.join(missing)} (pip install -e '.[bench]')")
+        parser.error(f"not installed: {', '.join(missing)} (pip install -c constraints.txt -e '.[bench]')")
     results: dict[str, dict[str, float | str]] = {}
     with tempfile.TemporaryDirectory(prefix="azml-bench-") as folder:
         root = Path(folder)
