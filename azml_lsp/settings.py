@@ -15,7 +15,7 @@ Sources, strongest first (explicit CLI/LSP arguments win over all of them, see
 
    the script path and the paths in it are relative to the pyproject's folder;
 3. ``[tool.azml]`` itself (``dialect``, ``target-python``, ``select``, ``ignore``, ``timeout``,
-   ``python``, ``sandbox``).
+   ``python``, ``sandbox``, ``env``).
 
 Bad TOML, unknown keys and bad values raise :class:`SettingsError` naming the file and key.
 """
@@ -41,7 +41,18 @@ _SUPPRESSION = re.compile(r"^(ignore|noqa)(\[.*\])?$", re.IGNORECASE)
 _TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")
 _TABLE_HEADER = re.compile(r"^\s*\[\[?[^\[\]]+\]\]?\s*(#.*)?$")
 
-GENERAL_KEYS = ("dialect", "target-python", "select", "ignore", "timeout", "python", "sandbox")
+GENERAL_KEYS = (
+    "dialect",
+    "target-python",
+    "select",
+    "ignore",
+    "timeout",
+    "python",
+    "sandbox",
+    "env",
+)
+TABLE_KEYS = ("scripts", "envs")
+"""Tables under ``[tool.azml]``: per-script settings, and user twins (read by ``azml_lsp.envs``)."""
 INPUT_KEYS = ("dataset1", "dataset2", "bundle")
 PATH_KEYS = frozenset(INPUT_KEYS)
 SCRIPT_KEYS = INPUT_KEYS + GENERAL_KEYS
@@ -65,6 +76,8 @@ class ScriptSettings:
     timeout: float | None = None
     python: str | None = None
     sandbox: str | None = None
+    env: str | None = None
+    """The environment runs use: a cloud twin's name or ``local``."""
     sources: list[str] = field(default_factory=list)
     """Where the values came from: ``path:line`` of a header, ``pyproject.toml [table]``."""
 
@@ -146,7 +159,7 @@ def read_pyproject(path: Path) -> dict[str, Any]:
 
 
 def _general(table: Mapping[str, Any], pyproject: Path) -> dict[str, Any]:
-    values = {k: v for k, v in table.items() if k != "scripts"}
+    values = {k: v for k, v in table.items() if k not in TABLE_KEYS}
     scripts = table.get("scripts", {})
     if not isinstance(scripts, dict):
         raise SettingsError(

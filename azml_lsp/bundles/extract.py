@@ -55,6 +55,13 @@ class ExtractedBundle:
     modules: BundleModules = field(default_factory=BundleModules)
     warnings: list[str] = field(default_factory=list)
 
+    def shown_path(self, path: str) -> str:
+        """The name the user knows an extracted file by (its source), else ``path``."""
+        if path in self.sources:
+            return self.sources[path]
+        real = os.path.realpath(path)
+        return next((v for k, v in self.sources.items() if os.path.realpath(k) == real), path)
+
 
 def extract_bundle(
     source: str | Path, dest: Path, limits: BundleLimits | None = None

@@ -69,6 +69,12 @@ def run_options(func: F) -> F:
         ),
         click.option("--keep-workdir", is_flag=True, help="Keep the temporary working directory."),
         click.option("--python", "python", help="Interpreter that runs the script (needs pandas)."),
+        click.option(
+            "--env",
+            "env",
+            help="Where the script runs: a cloud twin (azml env list) or 'local'. Default: the "
+            "dialect's twin when it is created, else local.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -89,6 +95,7 @@ def build_request(
     sandbox: str | None,
     keep_workdir: bool,
     python: str | None,
+    env: str | None = None,
     debug: DebugOptions | None = None,
 ) -> RunRequest:
     """Merge the command line with the script's declared settings (the command line wins)."""
@@ -108,6 +115,7 @@ def build_request(
         timeout=timeout,
         sandbox=sandbox,
         python=python,
+        env=env,
     )
     default_timeout = None if debug is not None else DEFAULT_TIMEOUT_S
     return RunRequest(
@@ -123,6 +131,7 @@ def build_request(
         sandbox="strict" if settings.sandbox == "strict" else "off",
         keep_workdir=keep_workdir,
         python=settings.python,
+        env=settings.env,
         debug=debug,
     )
 

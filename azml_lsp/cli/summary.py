@@ -27,6 +27,8 @@ def print_summary(result: RunResult, console: Console) -> None:
         f"{mark} [bold]{escape(result.script)}[/] "
         f"([cyan]{escape(result.dialect)}[/], {result.duration_s:.2f} s)"
     )
+    if result.environment:
+        console.print(f"[dim]ran in:[/] {escape(result.environment)}", highlight=False)
     if result.error is not None:
         _print_error(result.error, result.script, console)
     for table in result.outputs:

@@ -22,15 +22,16 @@ from azml_lsp.contract.profile import BUNDLE_DIR_NAME, PROFILES, SCRIPT_MODULE_P
 from azml_lsp.runtime.events import RESULT_EVENT, STAGES, EventChannel
 from azml_lsp.runtime.model import OutputTable, RunError, RunRequest
 from azml_lsp.runtime.rundir import RunDir
-from azml_lsp.runtime.tracebacks import script_error
+from azml_lsp.runtime.tracebacks import ExceptionFacts, script_error
 
 if TYPE_CHECKING:
+    from azml_lsp.bundles import ExtractedBundle
     from azml_lsp.runtime.text_twins import TextTwins
 
-_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
+PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
 
-class _Stop(Exception):
+class Stop(Exception):
     """Ends a run early with a prepared error."""
 
     def __init__(self, error: RunError) -> None:
@@ -48,13 +49,19 @@ def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[
     twins = TextTwins()
     try:
         frames = _load_inputs(request, dialect, channel, twins)
-        _prepare_bundle(request, layout, channel, payload["warnings"])
-        value = _import_and_call(request, dialect, layout, frames, channel)
+        extracted = _extract_bundle(request, layout, channel, payload["warnings"])
+        if request.twin is None:
+            _activate_bundle(layout, extracted)
+            value = _import_and_call(request, dialect, layout, frames, channel)
+        else:
+            from azml_lsp.runtime.twin_call import call_in_twin
+
+            value = call_in_twin(request, dialect, layout, frames, extracted, channel)
         channel.stage("convert")
         tables = _convert(dialect, value, payload["warnings"])
         channel.stage("write")
         _write(request, dialect, layout, tables, payload, twins)
-    except _Stop as stop:
+    except Stop as stop:
         payload["error"] = _error_json(stop.error)
     except MemoryError as exc:  # outside user code: the cap is too small for the work itself
         payload["error"] = _error_json(
@@ -80,7 +87,17 @@ def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[
             )
         )
     payload["child_duration_s"] = time.perf_counter() - started
+    payload["environment"] = request.twin.summary if request.twin else _local_environment()
     return payload
+
+
+def _local_environment() -> str:
+    """Where a local run happens, in words: ``local: Python 3.11.7, pandas 3.1.1``."""
+    import platform
+
+    pandas = sys.modules.get("pandas")
+    version = getattr(pandas, "__version__", None)
+    return f"local: Python {platform.python_version()}" + (f", pandas {version}" if version else "")
 
 
 def _error_json(error: RunError) -> dict[str, Any]:
@@ -115,26 +132,30 @@ def _load_inputs(
         try:
             frames.append(load_dataset(path, dialect, progress=report, twins=twins))
         except InputError as exc:
-            raise _Stop(RunError(code=0, kind="input", message=str(exc), detail=str(exc))) from None
+            raise Stop(RunError(code=0, kind="input", message=str(exc), detail=str(exc))) from None
         except Exception as exc:
             if not out_of_memory(exc):
                 raise
             frames.clear()
             message = too_big_message(path, read[0], request.memory_mb)
-            raise _Stop(RunError(code=0, kind="input", message=message, detail=message)) from None
+            raise Stop(RunError(code=0, kind="input", message=message, detail=message)) from None
     return frames
 
 
-def _prepare_bundle(
+def search_path(layout: RunDir, extracted: ExtractedBundle | None) -> list[str]:
+    """The folders appended to ``sys.path``, in order: the working directory, then the Script
+    Bundle (appended, so installed modules of the same name win, S9)."""
+    return [str(layout.work)] + ([str(extracted.root)] if extracted is not None else [])
+
+
+def _extract_bundle(
     request: RunRequest, layout: RunDir, channel: EventChannel, warnings: list[str]
-) -> None:
-    """Extract the Script Bundle into the working directory and append it to ``sys.path``."""
-    sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
-    sys.path.append(str(layout.work))
+) -> ExtractedBundle | None:
+    """Extract the Script Bundle into the working directory (None: the run has no bundle)."""
     if request.bundle is None:
-        return
+        return None
     channel.stage("bundle")
-    from azml_lsp.bundles import BundleError, BundleLimits, extract_bundle, install_source_mapping
+    from azml_lsp.bundles import BundleError, BundleLimits, extract_bundle
 
     limits = BundleLimits(
         max_bytes=request.bundle_max_bytes,
@@ -145,10 +166,20 @@ def _prepare_bundle(
         extracted = extract_bundle(request.bundle, layout.work / BUNDLE_DIR_NAME, limits)
     except BundleError as exc:
         code = exc.code if exc.code is not None else 0
-        raise _Stop(RunError(code=code, kind="bundle", message=str(exc), detail=str(exc))) from None
+        raise Stop(RunError(code=code, kind="bundle", message=str(exc), detail=str(exc))) from None
     warnings.extend(extracted.warnings)
-    sys.path.append(str(extracted.root))
-    install_source_mapping(extracted)
+    return extracted
+
+
+def _activate_bundle(layout: RunDir, extracted: ExtractedBundle | None) -> None:
+    """Put the working directory and the bundle on this process's ``sys.path`` (and nothing of
+    where the process started), with bundle frames named after their sources."""
+    sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
+    sys.path.extend(search_path(layout, extracted))
+    if extracted is not None:
+        from azml_lsp.bundles import install_source_mapping
+
+        install_source_mapping(extracted)
 
 
 def _import_and_call(
@@ -163,7 +194,7 @@ def _import_and_call(
     try:
         source = script.read_bytes()
     except OSError as exc:
-        raise _Stop(
+        raise Stop(
             RunError(code=0, kind="input", message=f"{script}: cannot read the script: {exc}")
         ) from None
     name = SCRIPT_MODULE_PREFIX + uuid.uuid4().hex
@@ -187,7 +218,7 @@ def _import_and_call(
         exec(code, module.__dict__)
         entry = getattr(module, ENTRY_POINT)
     except BaseException as exc:
-        raise _Stop(script_error(exc, request.script, _PACKAGE_DIR)) from None
+        raise Stop(script_error(ExceptionFacts.of(exc), request.script, PACKAGE_DIR)) from None
     try:
         shape = ParameterShape.of(entry)
     except (TypeError, ValueError):
@@ -198,7 +229,7 @@ def _import_and_call(
     try:
         return entry(*args)
     except BaseException as exc:
-        raise _Stop(script_error(exc, request.script, _PACKAGE_DIR)) from None
+        raise Stop(script_error(ExceptionFacts.of(exc), request.script, PACKAGE_DIR)) from None
     finally:
         os.chdir(layout.process_cwd)
         if request.sandbox == "strict":
@@ -224,7 +255,7 @@ def _convert(dialect: Dialect, value: Any, warnings: list[str]) -> list[Any]:
         ]
     except ReturnContractError as exc:
         message = error_0085(exc.exception_class, exc.message, None)
-        raise _Stop(
+        raise Stop(
             RunError(
                 code=int(ErrorCode.SCRIPT_ERROR),
                 kind="return",
@@ -277,7 +308,7 @@ def _write(
                 ).__dict__
             )
     except OutputError as exc:
-        raise _Stop(
+        raise Stop(
             RunError(code=int(ErrorCode.OUTPUT_INVALID), kind="output", message=str(exc))
         ) from None
     if out_dir is None:

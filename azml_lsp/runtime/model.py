@@ -36,6 +36,19 @@ class DebugOptions:
 
 
 @dataclass
+class TwinTarget:
+    """A created cloud twin a run executes in (resolved from the request's ``env``)."""
+
+    name: str
+    python: str
+    """The twin's interpreter."""
+    site: str
+    """The folder holding the twin's packages."""
+    summary: str
+    """Where the run happens, in words: ``designer twin: Python 3.8.18, pandas 1.1.5``."""
+
+
+@dataclass
 class RunRequest:
     """Everything one run needs. Paths are absolute once :meth:`resolved` has been called."""
 
@@ -52,6 +65,13 @@ class RunRequest:
     keep_workdir: bool = False
     python: str | None = None
     """The interpreter that runs the script; None: the one running azml."""
+    env: str | None = None
+    """The environment to run in: a cloud twin's name or ``local``; None: the dialect's twin
+    when it is created, else local (see ``runner.resolve_environment``)."""
+    twin: TwinTarget | None = None
+    """The created twin ``env`` named, filled in when the request is prepared."""
+    environment_note: str = ""
+    """A line for the user about where the run happens (e.g. how to create the twin)."""
     debug: DebugOptions | None = None
     bundle_max_bytes: int = DEFAULT_BUNDLE_MAX_BYTES
     bundle_max_entries: int = DEFAULT_BUNDLE_MAX_ENTRIES
@@ -65,9 +85,14 @@ class RunRequest:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunRequest:
-        debug = data.get("debug")
-        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "debug"}
-        return cls(**fields, debug=DebugOptions(**debug) if debug else None)
+        debug, twin = data.get("debug"), data.get("twin")
+        nested = ("debug", "twin")
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k not in nested}
+        return cls(
+            **fields,
+            debug=DebugOptions(**debug) if debug else None,
+            twin=TwinTarget(**twin) if twin else None,
+        )
 
 
 @dataclass
@@ -129,6 +154,8 @@ class RunResult:
     """The kept working directory (``keep_workdir``), else None."""
     report: str | None = None
     log: str | None = None
+    environment: str = ""
+    """Where the script ran: ``local: Python 3.11.7, pandas 3.1.1`` or a twin's summary."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -57,6 +57,7 @@ def render_log(result: RunResult) -> str:
     lines = [
         f"script:   {result.script}",
         f"dialect:  {result.dialect}",
+        f"ran in:   {result.environment}",
         f"status:   {status_text(result)} in {result.duration_s:.2f} s",
     ]
     lines += [
@@ -107,6 +108,7 @@ def _summary(result: RunResult) -> str:
     rows = [
         ("Script", result.script),
         ("Dialect", result.dialect),
+        ("Ran in", result.environment),
         ("Duration", f"{result.duration_s:.2f} s"),
         ("Outputs", ", ".join(f"port {t.port}: {t.rows} rows" for t in result.outputs) or "none"),
         ("Images", str(len(result.images))),

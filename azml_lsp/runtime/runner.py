@@ -7,13 +7,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from azml_lsp.contract import Dialect
-from azml_lsp.runtime.model import MIN_MEMORY_MB, RunError, RunRequest, RunResult
+from azml_lsp.contract.twins import LOCAL, twins_for
+from azml_lsp.runtime.model import MIN_MEMORY_MB, RunError, RunRequest, RunResult, TwinTarget
 from azml_lsp.runtime.oneshot import spawn_oneshot
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.supervisor import ChildHandle, supervise
+
+if TYPE_CHECKING:
+    from azml_lsp.envs.store import InstalledTwin
 
 EventHandler = Callable[[dict[str, Any]], None]
 
@@ -49,8 +53,11 @@ def prepare_request(request: RunRequest) -> RunRequest:
     bundle = _absolute(request.bundle)
     if bundle is not None and not os.path.exists(bundle):
         raise RequestError(f"{bundle}: Script Bundle not found: give a .zip file or a folder")
+    twin, note = resolve_environment(request, dialect, Path(script).parent)
     return replace(
         request,
+        twin=twin,
+        environment_note=note,
         script=script,
         dataset1=datasets[0],
         dataset2=datasets[1],
@@ -58,6 +65,49 @@ def prepare_request(request: RunRequest) -> RunRequest:
         dialect=dialect.value,
         out_dir=_absolute(request.out_dir),
     )
+
+
+def resolve_environment(
+    request: RunRequest, dialect: Dialect, project_dir: Path
+) -> tuple[TwinTarget | None, str]:
+    """The twin a request runs in (None: this interpreter) and a line for the user, if any.
+
+    ``env`` names a twin or ``local``; unset, ``$AZML_ENV`` decides, else the dialect's twin runs
+    the script when it is created, and the run stays local with a line on how to create it."""
+    name = request.env or os.environ.get("AZML_ENV") or None
+    if request.python is not None:
+        if request.env not in (None, LOCAL):
+            raise RequestError("give either --python or --env, not both")
+        return None, ""
+    if name == LOCAL:
+        return None, ""
+    from azml_lsp.envs.errors import EnvError
+    from azml_lsp.envs.specs import spec_of
+    from azml_lsp.envs.store import installed
+    if name is None:
+        for candidate in twins_for(dialect):
+            found = installed(candidate)
+            if found is not None:
+                return _target(found), ""
+        first = twins_for(dialect)[0]
+        return None, (
+            f"ran locally, not in a cloud twin: `azml env create {first}` rebuilds the cloud's "
+            f"Python and packages for {dialect.value} scripts"
+        )
+    try:
+        spec_of(name, project_dir)
+    except EnvError as exc:
+        raise RequestError(str(exc)) from None
+    found = installed(name)
+    if found is None:
+        raise RequestError(
+            f"the {name} twin is not created yet: run `azml env create {name}` (or --env local)"
+        )
+    return _target(found), ""
+
+
+def _target(found: InstalledTwin) -> TwinTarget:
+    return TwinTarget(name=found.name, python=found.python, site=found.site, summary=found.summary())
 
 
 def _absolute(path: str | None) -> str | None:

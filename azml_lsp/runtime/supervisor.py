@@ -146,10 +146,14 @@ def _result(
     payload = watch.payload
     base = {"ok": False, "dialect": request.dialect, "script": request.script}
     if payload is not None:
-        fields = ("outputs", "images", "warnings", "error")
+        fields = ("outputs", "images", "warnings", "error", "environment")
         result = RunResult.from_json({**base, **{k: payload[k] for k in fields if k in payload}})
     else:
         result = RunResult.from_json(base)
+    if request.environment_note:
+        result.warnings.insert(0, request.environment_note)
+    if not result.environment:  # the child ended before it could say
+        result.environment = request.twin.summary if request.twin else "local"
     result.stdout = _read_capture(rundir.stdout_file, request.capture_max_bytes)
     result.stderr = _read_capture(rundir.stderr_file, request.capture_max_bytes)
     if payload is None:

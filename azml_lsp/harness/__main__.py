@@ -1,0 +1,40 @@
+"""Start the harness in a twin: ``python -s .../azml_lsp/harness/__main__.py SITE CONTROL_DIR``.
+
+Started by path, so nothing of the host's environment is on ``sys.path``: the base
+interpreter's own site-packages are dropped, the twin's ``SITE`` folder is added (its ``.pth``
+files processed), this package is imported, and its folder leaves ``sys.path`` again before any
+user code runs.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import os
+import site
+import sys
+
+MYPY = False
+if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
+    from typing import List  # noqa: UP035
+
+
+def isolate(twin_site):
+    # type: (str) -> None
+    """Keep the standard library, drop every installed-packages folder, add the twin's."""
+    sys.path[:] = [p for p in sys.path if os.path.basename(p) not in ("site-packages", "dist-packages")]
+    site.addsitedir(twin_site)
+
+
+def main(argv):
+    # type: (List[str]) -> int
+    twin_site, control = argv[0], argv[1]
+    source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    isolate(twin_site)
+    sys.path[0] = source_root  # in place of the harness folder Python put first
+    from azml_lsp.harness import run
+
+    sys.path.remove(source_root)
+    return run.main(control)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,170 @@
+"""One run inside a twin: read the inputs, import the script, call ``azureml_main``, describe.
+
+The host prepared everything the contract decides (the working folders, the extracted Script
+Bundle, the ``sys.path`` entries to append, the input tables) in ``twin-request.json``. The
+harness reports the entry point's parameters and waits for the host to say which input ports
+to pass; it ends by writing ``result.json``: the described value, or the facts of the exception
+(class, text, every traceback frame), which the host turns into error 0085.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import inspect
+import os
+import signal
+import sys
+import traceback
+import types
+
+from azml_lsp.harness.channel import Channel
+from azml_lsp.harness.exchange import dump_json, load_json, native_text, optional_table, text_of
+from azml_lsp.harness.values import describe
+
+MYPY = False
+if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
+    from typing import IO, Any, Dict, List, Optional  # noqa: UP035
+
+REQUEST_FILE = "twin-request.json"
+RESULT_FILE = "result.json"
+ENTRY_POINT = "azureml_main"
+STACK_DUMP_SIGNAL = signal.SIGUSR1
+
+_stack_file = []  # type: List[IO[str]]
+
+
+def main(control):
+    # type: (str) -> int
+    request = dict((key, _native(value)) for key, value in load_json(os.path.join(control, REQUEST_FILE)).items())
+    channel = Channel(request["events_fd"], request["replies_fd"])
+    _arm_stack_dump(request["stack_file"])
+    try:
+        outcome = _run(request, channel)
+    except BaseException as exc:  # the harness itself failed: still a structured answer
+        outcome = {"internal": exception_facts(exc)}
+    dump_json(outcome, os.path.join(request["result"], RESULT_FILE))
+    channel.send("done")
+    return 0
+
+
+def _run(request, channel):
+    # type: (Dict[str, Any], Channel) -> Dict[str, Any]
+    frames = [optional_table(folder) for folder in request["inputs"]]
+    sys.path.extend(request["sys_path_append"])
+    name = request["module"]
+    module = types.ModuleType(name)
+    module.__file__ = request["copy"]
+    channel.stage("import")
+    os.chdir(request["import_cwd"])
+    try:
+        with open(request["script"], "rb") as stream:
+            source = stream.read()
+        code = compile(source, request["script"], "exec", 0, True)
+        sys.modules[name] = module
+        exec(code, module.__dict__)
+        entry = getattr(module, ENTRY_POINT)
+    except BaseException as exc:
+        return {"error": exception_facts(exc)}
+    channel.send("shape", shape=parameter_facts(entry))
+    ports = channel.receive()["ports"]
+    arguments = [None if port is None else frames[port - 1] for port in ports]
+    channel.stage("call")
+    os.chdir(request["work"])
+    try:
+        value = entry(*arguments)
+    except BaseException as exc:
+        return {"error": exception_facts(exc)}
+    finally:
+        os.chdir(request["import_cwd"])
+    channel.stage("convert")
+    return {"value": describe(value, request["result"])}
+
+
+def _native(value):
+    # type: (Any) -> Any
+    """Paths and names as this Python's ``str`` (module names and ``compile`` need it on 2.7)."""
+    if isinstance(value, list):
+        return [_native(item) for item in value]
+    return native_text(value)
+
+
+def parameter_facts(function):
+    # type: (Any) -> Optional[Dict[str, Any]]
+    """The parameters of ``function`` by kind, or None when they cannot be read."""
+    try:
+        signature = inspect.signature  # type: ignore[attr-defined,unused-ignore]
+    except AttributeError:  # Python 2: no keyword-only parameters
+        return _argspec_facts(function)
+    try:
+        parameters = list(signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    kinds = inspect.Parameter
+    positional = [p for p in parameters if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+    keyword_only = [p for p in parameters if p.kind == kinds.KEYWORD_ONLY]
+    return {
+        "positional": len(positional),
+        "required_positional": sum(p.default is kinds.empty for p in positional),
+        "var_positional": any(p.kind == kinds.VAR_POSITIONAL for p in parameters),
+        "var_keyword": any(p.kind == kinds.VAR_KEYWORD for p in parameters),
+        "keyword_only": len(keyword_only),
+        "required_keyword_only": sum(p.default is kinds.empty for p in keyword_only),
+    }
+
+
+def _argspec_facts(function):
+    # type: (Any) -> Optional[Dict[str, Any]]
+    try:
+        spec = inspect.getargspec(function)  # type: ignore[attr-defined,unused-ignore]
+    except TypeError:
+        return None
+    return {
+        "positional": len(spec.args),
+        "required_positional": len(spec.args) - len(spec.defaults or ()),
+        "var_positional": spec.varargs is not None,
+        "var_keyword": spec.keywords is not None,
+        "keyword_only": 0,
+        "required_keyword_only": 0,
+    }
+
+
+def exception_facts(exc):
+    # type: (BaseException) -> Dict[str, Any]
+    """What the host needs to build error 0085: class, text, frames, a syntax error's place."""
+    frames = [
+        [text_of(path), line or 0, text_of(function), text_of(source or "")]
+        for path, line, function, source in traceback.extract_tb(sys.exc_info()[2])
+    ]
+    facts = {
+        "exception": type(exc).__name__,
+        "text": text_of(exc),
+        "frames": frames,
+        "only": [text_of(line) for line in traceback.format_exception_only(type(exc), exc)],
+        "memory": isinstance(exc, MemoryError),
+        "syntax": None,
+    }  # type: Dict[str, Any]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        facts["syntax"] = [text_of(exc.filename), exc.lineno]
+    return facts
+
+
+def _arm_stack_dump(path):
+    # type: (str) -> None
+    """On the host's signal (a timeout), write the running stack where the host reads it."""
+    stream = open(path, "a")
+    _stack_file.append(stream)
+    try:
+        import faulthandler
+
+        faulthandler.enable(file=stream, all_threads=False)
+        faulthandler.register(STACK_DUMP_SIGNAL, file=stream, all_threads=False)
+    except ImportError:  # Python 2: a handler that writes faulthandler's layout, newest first
+        signal.signal(STACK_DUMP_SIGNAL, _write_stack)
+
+
+def _write_stack(signum, frame):
+    # type: (int, Any) -> None
+    stream = _stack_file[0]
+    stream.write("Stack (most recent call first):\n")
+    for path, line, function, _source in reversed(traceback.extract_stack(frame)):
+        stream.write('  File "%s", line %d in %s\n' % (path, line, function))
+    stream.flush()

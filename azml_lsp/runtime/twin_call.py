@@ -1,0 +1,194 @@
+"""Import and call the script inside a cloud twin: the host side of the harness.
+
+The run's child (this process) has read the inputs and extracted the bundle with the host's
+rules. It writes the input tables in the exchange format, starts the twin's interpreter on the
+harness (``azml_lsp/harness``) in its own session and under its limits, relays the harness's
+stages, answers which input ports ``azureml_main`` gets (the contract decides, from the
+parameters the harness reports), and rebuilds the returned value for the host's conversion.
+
+A twin that dies (a segfault, ``os._exit``, a kill) ends this process the same way, so the
+supervisor explains it exactly as it explains a local child's death.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from azml_lsp.contract import Dialect, ErrorCode, ParameterShape, call_arguments
+from azml_lsp.contract.profile import SCRIPT_MODULE_PREFIX
+from azml_lsp.harness import exchange
+from azml_lsp.runtime.child import PACKAGE_DIR, Stop, search_path
+from azml_lsp.runtime.events import EventChannel
+from azml_lsp.runtime.limits import STACK_DUMP_SIGNAL, await_process_cap
+from azml_lsp.runtime.model import RunError, RunRequest, TwinTarget
+from azml_lsp.runtime.rundir import RunDir
+from azml_lsp.runtime.tracebacks import ExceptionFacts, script_error
+
+if TYPE_CHECKING:
+    from azml_lsp.bundles import ExtractedBundle
+
+HARNESS_MAIN = str(Path(__file__).resolve().parent.parent / "harness" / "__main__.py")
+#: Variables of the host's environment a twin must not see: they point at the host's packages.
+HOST_ONLY_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH", "VIRTUAL_ENV")
+
+
+def call_in_twin(
+    request: RunRequest,
+    dialect: Dialect,
+    layout: RunDir,
+    frames: list[Any],
+    extracted: ExtractedBundle | None,
+    channel: EventChannel,
+) -> Any:
+    """Run the script's import and call in ``request.twin``; returns the rebuilt value."""
+    twin = request.twin
+    assert twin is not None
+    result_dir = layout.control / "result"
+    result_dir.mkdir()
+    inputs = _write_inputs(layout.control, frames)
+    name = SCRIPT_MODULE_PREFIX + uuid.uuid4().hex
+    copy = layout.work / f"{name}.py"
+    copy.write_bytes(Path(request.script).read_bytes())
+    events_read, events_write = os.pipe()
+    replies_read, replies_write = os.pipe()
+    spec = {
+        "script": request.script,
+        "module": name,
+        "copy": str(copy),
+        "work": str(layout.work),
+        "import_cwd": str(layout.process_cwd),
+        "sys_path_append": search_path(layout, extracted),
+        "inputs": inputs,
+        "result": str(result_dir),
+        "stack_file": str(layout.stack_file),
+        "events_fd": events_write,
+        "replies_fd": replies_read,
+        "sandbox": request.sandbox,
+    }
+    (layout.control / "twin-request.json").write_text(json.dumps(spec))
+    await_process_cap()
+    channel.stage("import")
+    process = subprocess.Popen(
+        [twin.python, "-s", HARNESS_MAIN, twin.site, str(layout.control)],
+        stdin=subprocess.DEVNULL,
+        pass_fds=(events_write, replies_read),
+        cwd=layout.process_cwd,
+        env=twin_environment(),
+    )
+    os.close(events_write)
+    os.close(replies_read)
+    _forward_stack_dumps(process.pid)
+    with os.fdopen(events_read, "rb") as events, os.fdopen(replies_write, "wb") as replies:
+        _converse(dialect, frames, events, replies, channel)
+    status = process.wait()
+    outcome_file = result_dir / "result.json"
+    if not outcome_file.exists():
+        _die_like(status)
+    return _outcome(request, twin, json.loads(outcome_file.read_text()), result_dir, extracted)
+
+
+def twin_environment() -> dict[str, str]:
+    """This process's environment without what points at the host's Python, text in UTF-8."""
+    env = {k: v for k, v in os.environ.items() if k not in HOST_ONLY_VARIABLES}
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _write_inputs(control: Path, frames: list[Any]) -> list[str | None]:
+    folders: list[str | None] = []
+    for port, frame in enumerate(frames, start=1):
+        if frame is None:
+            folders.append(None)
+            continue
+        folder = control / f"input{port}"
+        exchange.write_table(frame, str(folder))
+        folders.append(str(folder))
+    return folders
+
+
+def _converse(
+    dialect: Dialect, frames: list[Any], events: IO[bytes], replies: IO[bytes], channel: EventChannel
+) -> None:
+    """Relay the harness's stages and answer its one question: which ports to pass."""
+    connected = [port if frame is not None else None for port, frame in enumerate(frames, 1)]
+    for raw in events:
+        event = json.loads(raw)
+        kind = event.get("event")
+        if kind == "stage":
+            channel.stage(str(event["stage"]))
+        elif kind == "shape":
+            facts = event.get("shape")
+            shape = ParameterShape(**facts) if facts else ParameterShape(positional=2)
+            ports = call_arguments(dialect, shape, connected)
+            replies.write(json.dumps({"ports": list(ports)}).encode() + b"\n")
+            replies.flush()
+        elif kind == "done":
+            return
+
+
+def _forward_stack_dumps(pid: int) -> None:
+    """The supervisor's stack-dump signal (a timeout) goes on to the twin, which runs the code."""
+    with contextlib.suppress(RuntimeError, ValueError):
+        faulthandler.unregister(STACK_DUMP_SIGNAL)
+
+    def forward(_signum: int, _frame: object) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, STACK_DUMP_SIGNAL)
+
+    signal.signal(STACK_DUMP_SIGNAL, forward)
+
+
+def _die_like(status: int) -> None:
+    """End this process as the twin ended, so the supervisor reports it as it would locally."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if status < 0:
+        signal.signal(-status, signal.SIG_DFL)
+        faulthandler.disable()
+        os.kill(os.getpid(), -status)
+    os._exit(status if status > 0 else 70)
+
+
+def _outcome(
+    request: RunRequest,
+    twin: TwinTarget,
+    outcome: dict[str, Any],
+    result_dir: Path,
+    extracted: ExtractedBundle | None,
+) -> Any:
+    if "value" in outcome:
+        from azml_lsp.harness.values import rebuild
+        from azml_lsp.runtime.foreign import install_foreign_objects
+
+        install_foreign_objects()
+        return rebuild(outcome["value"], str(result_dir))
+    if "error" in outcome:
+        facts = ExceptionFacts.from_json(outcome["error"])
+        shown = extracted.shown_path if extracted is not None else _same
+        error = script_error(facts, request.script, PACKAGE_DIR, shown)
+        error.detail += f" (ran in the {twin.summary})"
+        raise Stop(error)
+    facts = ExceptionFacts.from_json(outcome["internal"])
+    raise Stop(
+        RunError(
+            code=int(ErrorCode.SCRIPT_ERROR) if facts.memory else 0,
+            kind="memory" if facts.memory else "internal",
+            exception=facts.exception,
+            message=f"the harness in the {twin.name} twin failed: {facts.exception}: {facts.text}",
+            traceback="".join(facts.only),
+        )
+    )
+
+
+def _same(path: str) -> str:
+    return path
