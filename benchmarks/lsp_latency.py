@@ -502,7 +502,9 @@ def main() -> int:
     chosen = [SERVERS[n.strip()] for n in args.servers.split(",") if n.strip()]
     missing = [s.name for s in chosen if shutil.which(s.command[0]) is None]
     if missing:
-        parser.error(f"not installed: {', '.join(missing)} (pip install -c constraints.txt -e '.[bench]')")
+        parser.error(
+            f"not installed: {', '.join(missing)} (pip install -c constraints.txt -e '.[bench]')"
+        )
     results: dict[str, dict[str, float | str]] = {}
     with tempfile.TemporaryDirectory(prefix="azml-bench-") as folder:
         root = Path(folder)

@@ -58,7 +58,9 @@ def summary(lock: Path = LOCK) -> str:
     if not changed:
         matching = len(set(locked_versions(lock)) & set(installed_versions()))
         return f"lock: {matching} installed packages match {lock.name}"
-    listed = ", ".join(f"{name} {installed} (locked {locked})" for name, locked, installed in changed)
+    listed = ", ".join(
+        f"{name} {installed} (locked {locked})" for name, locked, installed in changed
+    )
     return f"lock: {len(changed)} packages differ from {lock.name}: {listed}"
 
 

@@ -38,6 +38,10 @@ class CheckConfig:
     ignore: frozenset[str] = field(default_factory=frozenset)
     use_jedi: bool = True
     check_imports: bool = True
+    cloud_pandas: str | None = None
+    """The cloud's pandas (``1.1.5``); None: the dialect's (see ``contract.profile``)."""
+    env: str | None = None
+    """The cloud twin the target Python and pandas were taken from, if any."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "dialect", Dialect.parse(self.dialect))
@@ -58,6 +62,11 @@ class CheckConfig:
         """The target Python as a tuple, such as ``(3, 8)``."""
         return parse_version(self.python)
 
+    @property
+    def pandas(self) -> str:
+        """The cloud's pandas version the pandas rules compare with."""
+        return self.cloud_pandas or PROFILES[self.dialect].pandas_version
+
     def enabled_codes(self) -> frozenset[str]:
         """The rule codes this configuration runs."""
         chosen = expand_codes(self.select) if self.select else set(RULES)
@@ -68,17 +77,46 @@ class CheckConfig:
         """The configuration of a script from ``azml_lsp.settings``; non-None overrides win.
 
         Overrides: ``dialect``, ``target_python``, ``bundle``, ``select``, ``ignore``,
-        ``use_jedi``, ``check_imports``. Raises ``SettingsError`` for bad settings files.
+        ``use_jedi``, ``check_imports``, ``env`` (a cloud twin: its dialect, Python and pandas
+        are the target unless given). Raises ``SettingsError`` for bad settings files and
+        ``ValueError`` for an unknown twin.
         """
         settings = load_settings(path, source)
         given = {k: v for k, v in overrides.items() if v is not None}
         select = given.pop("select", None) or settings.select
         ignore = set(settings.ignore) | set(given.pop("ignore", ()) or ())
+        env = given.pop("env", None) or settings.env
+        twin = _twin_target(env, Path(path).resolve().parent)
         return cls(
-            dialect=Dialect.parse(given.pop("dialect", None) or settings.dialect),
-            target_python=given.pop("target_python", None) or settings.target_python,
+            dialect=Dialect.parse(
+                given.pop("dialect", None) or settings.dialect or twin.get("dialect")
+            ),
+            target_python=given.pop("target_python", None)
+            or settings.target_python
+            or twin.get("python"),
+            cloud_pandas=twin.get("pandas"),
+            env=env,
             bundle=given.pop("bundle", None) or settings.bundle,
             select=frozenset(select),
             ignore=frozenset(ignore),
             **given,
         )
+
+
+def _twin_target(env: str | None, project_dir: Path) -> dict[str, str]:
+    """The dialect, cloud Python (``major.minor``) and pandas of the twin ``env`` (empty for
+    none or ``local``)."""
+    from azml_lsp.contract.twins import LOCAL
+
+    if env is None or env == LOCAL:
+        return {}
+    from azml_lsp.envs.errors import EnvError
+    from azml_lsp.envs.specs import spec_of
+
+    try:
+        spec = spec_of(env, project_dir)
+    except EnvError as exc:
+        raise ValueError(str(exc)) from None
+    target = {"dialect": spec.dialect.value, "python": ".".join(spec.cloud_python.split(".")[:2])}
+    pandas = next((pin.version for pin in spec.packages if pin.name == "pandas"), None)
+    return {**target, "pandas": pandas} if pandas else target

@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "serve": "azml_lsp.cli.serve:serve",
     "bundle": "azml_lsp.cli.bundle:bundle",
     "export": "azml_lsp.cli.export:export",
+    "env": "azml_lsp.cli.env:env",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -31,6 +32,7 @@ SHORT_HELP: dict[str, str] = {
     "serve": "Serve a script as a web service.",
     "bundle": "Build a reproducible Script Bundle zip.",
     "export": "Write an Azure ML component or pipeline job for a script.",
+    "env": "Create, list, check and remove cloud twins.",
 }
 
 

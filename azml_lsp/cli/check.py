@@ -30,6 +30,10 @@ _SKIPPED_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".tox",
     "--dialect", type=click.Choice(["classic", "designer"]), help="Cloud module to check for."
 )
 @click.option("--target-python", help="Python of the cloud runtime, such as 2.7, 3.5 or 3.8.")
+@click.option(
+    "--env",
+    help="A cloud twin (azml env list): check against its Python and pandas; 'local' for none.",
+)
 @click.option("--bundle", help="Script Bundle zip or folder the script imports from.")
 @click.option("--select", help="Comma-separated rule codes or prefixes to run (default: all).")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes not to run.")
@@ -46,6 +50,7 @@ def check(
     paths: tuple[str, ...],
     dialect: str | None,
     target_python: str | None,
+    env: str | None,
     bundle: str | None,
     select: str | None,
     ignore: str | None,
@@ -72,6 +77,7 @@ def check(
                 source,
                 dialect=dialect,
                 target_python=target_python,
+                env=env,
                 bundle=str(Path(bundle).resolve()) if bundle else None,
                 select=_codes(select),
                 ignore=_codes(ignore),

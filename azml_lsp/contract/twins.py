@@ -12,7 +12,7 @@ where venv and virtualenv do not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from azml_lsp.contract.dialects import Dialect
 
@@ -111,8 +111,15 @@ BUILTIN_TWINS: dict[str, TwinSpec] = {
             python="2.7",
             cloud_python="2.7.11",
             packages=(
-                Pin("numpy", "1.11.0", cloud="1.10.4", why="earliest with a cp27mu manylinux1 wheel"),
-                Pin("pandas", "0.18.1", cloud="0.18.0", why="earliest with a cp27mu manylinux1 wheel"),
+                Pin(
+                    "numpy", "1.11.0", cloud="1.10.4", why="earliest with a cp27mu manylinux1 wheel"
+                ),
+                Pin(
+                    "pandas",
+                    "0.18.1",
+                    cloud="0.18.0",
+                    why="earliest with a cp27mu manylinux1 wheel",
+                ),
                 *_DATEUTIL_PYTZ_SIX,
             ),
             sources=CLASSIC_SOURCES,
@@ -130,7 +137,9 @@ BUILTIN_TWINS: dict[str, TwinSpec] = {
             cloud_python="3.5.1",
             packages=(
                 Pin("numpy", "1.11.3", cloud="1.10.4", why="earliest with a cp36 manylinux1 wheel"),
-                Pin("pandas", "0.19.2", cloud="0.18.0", why="earliest with a cp36 manylinux1 wheel"),
+                Pin(
+                    "pandas", "0.19.2", cloud="0.18.0", why="earliest with a cp36 manylinux1 wheel"
+                ),
                 *_DATEUTIL_PYTZ_SIX,
             ),
             sources=CLASSIC_SOURCES,
@@ -161,6 +170,7 @@ BUILTIN_TWINS: dict[str, TwinSpec] = {
     )
 }
 """The built-in twins by name."""
+
 
 def twins_for(dialect: Dialect) -> list[str]:
     """The built-in twins of ``dialect``, the one matching its default target Python first."""

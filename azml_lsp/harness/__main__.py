@@ -14,13 +14,15 @@ import sys
 
 MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
-    from typing import List  # noqa: UP035
+    from typing import List  # noqa: F401
 
 
 def isolate(twin_site):
     # type: (str) -> None
     """Keep the standard library, drop every installed-packages folder, add the twin's."""
-    sys.path[:] = [p for p in sys.path if os.path.basename(p) not in ("site-packages", "dist-packages")]
+    sys.path[:] = [
+        p for p in sys.path if os.path.basename(p) not in ("site-packages", "dist-packages")
+    ]
     site.addsitedir(twin_site)
 
 

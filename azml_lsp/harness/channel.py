@@ -7,7 +7,7 @@ import os
 
 MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
-    from typing import Any, Dict  # noqa: UP035
+    from typing import Any, Dict  # noqa: F401
 
 
 class Channel(object):

@@ -22,7 +22,7 @@ from collections import OrderedDict
 
 MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
-    from typing import Any, Callable, Dict, List, Optional  # noqa: UP035
+    from typing import Any, Callable, Dict, List, Optional  # noqa: F401
 
 FORMAT = "azml-table"
 VERSION = 1
@@ -30,7 +30,7 @@ SPEC_FILE = "table.json"
 
 PY2 = sys.version_info[0] == 2
 TEXT = type("")  # str on Python 3
-UNICODE = type(u"")  # noqa: UP025 - unicode on Python 2
+UNICODE = type(b"".decode("ascii"))  # unicode on Python 2 (no u"" literal: formatters drop it)
 NUMPY_KINDS = "biufcmM"
 """numpy dtype kinds stored as ``.npy``: bool, integers, floats, complex, timedelta, datetime."""
 
@@ -90,7 +90,11 @@ def _write_series(series, folder, stem):
     dtype = series.dtype
     if getattr(dtype, "tz", None) is not None:
         utc = series.dt.tz_convert("UTC").dt.tz_localize(None)
-        return {"kind": "datetimetz", "file": save_array(utc.values, folder, stem), "tz": str(dtype.tz)}
+        return {
+            "kind": "datetimetz",
+            "file": save_array(utc.values, folder, stem),
+            "tz": str(dtype.tz),
+        }
     if isinstance(dtype, np.dtype) and dtype.kind in NUMPY_KINDS:
         return {"kind": "array", "file": save_array(series.values, folder, stem)}
     if str(dtype) == "category":
@@ -120,7 +124,8 @@ def _read_series(column, folder):
     if kind == "category":
         categories = [decode_value(v) for v in column["categories"]]
         codes = load_array(folder, column["file"])
-        return pd.Series(pd.Categorical.from_codes(codes, categories, column["ordered"]))
+        categorical = pd.Categorical.from_codes(codes, pd.Index(categories), column["ordered"])
+        return pd.Series(categorical)
     values = [decode_value(v) for v in column["values"]]
     dtype = column.get("dtype")
     if dtype is not None:
@@ -162,7 +167,9 @@ def _read_index(spec, folder, rows):
     import pandas as pd
 
     if spec["kind"] == "range":
-        return pd.RangeIndex(spec["start"], spec["stop"], spec["step"], name=decode_name(spec["name"]))
+        return pd.RangeIndex(
+            spec["start"], spec["stop"], spec["step"], name=decode_name(spec["name"])
+        )
     levels = [_read_series(level, folder) for level in spec["levels"]]
     names = [decode_name(name) for name in spec["names"]]
     if len(levels) == 1:
@@ -263,7 +270,11 @@ def _encode_other(value):
     if isinstance(value, datetime.date):
         return {"$": "date", "iso": value.isoformat()}
     kind = type(value)
-    return {"$": "object", "type": "%s.%s" % (kind.__module__, kind.__name__), "text": text_of(value)}
+    return {
+        "$": "object",
+        "type": "%s.%s" % (kind.__module__, kind.__name__),
+        "text": text_of(value),
+    }
 
 
 def _timestamp(value):

@@ -22,7 +22,7 @@ from azml_lsp.harness.values import describe
 
 MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
-    from typing import IO, Any, Dict, List, Optional  # noqa: UP035
+    from typing import IO, Any, Dict, List, Optional  # noqa: F401
 
 REQUEST_FILE = "twin-request.json"
 RESULT_FILE = "result.json"
@@ -34,7 +34,10 @@ _stack_file = []  # type: List[IO[str]]
 
 def main(control):
     # type: (str) -> int
-    request = dict((key, _native(value)) for key, value in load_json(os.path.join(control, REQUEST_FILE)).items())
+    request = dict(
+        (key, _native(value))
+        for key, value in load_json(os.path.join(control, REQUEST_FILE)).items()
+    )
     channel = Channel(request["events_fd"], request["replies_fd"])
     _arm_stack_dump(request["stack_file"])
     try:
@@ -50,14 +53,22 @@ def _run(request, channel):
     # type: (Dict[str, Any], Channel) -> Dict[str, Any]
     frames = [optional_table(folder) for folder in request["inputs"]]
     sys.path.extend(request["sys_path_append"])
+    if request.get("debug"):
+        _listen_and_wait(request["debug"], channel)
     name = request["module"]
     module = types.ModuleType(name)
     module.__file__ = request["copy"]
+    with open(request["script"], "rb") as stream:
+        source = stream.read()
+    if request.get("sandbox"):
+        from azml_lsp.harness import sandbox
+
+        sandbox.install(**dict((str(k), v) for k, v in request["sandbox"].items()))
+        if not sandbox.AUDIT_HOOKS:
+            channel.send("notice", text=sandbox.WITHOUT_AUDIT_HOOKS)
     channel.stage("import")
     os.chdir(request["import_cwd"])
     try:
-        with open(request["script"], "rb") as stream:
-            source = stream.read()
         code = compile(source, request["script"], "exec", 0, True)
         sys.modules[name] = module
         exec(code, module.__dict__)
@@ -75,6 +86,12 @@ def _run(request, channel):
         return {"error": exception_facts(exc)}
     finally:
         os.chdir(request["import_cwd"])
+        if request.get("sandbox"):
+            from azml_lsp.harness import sandbox
+
+            sandbox.lift()
+        if request.get("debug"):
+            _end_debug_session()
     channel.stage("convert")
     return {"value": describe(value, request["result"])}
 
@@ -99,7 +116,9 @@ def parameter_facts(function):
     except (TypeError, ValueError):
         return None
     kinds = inspect.Parameter
-    positional = [p for p in parameters if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+    positional = [
+        p for p in parameters if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
+    ]
     keyword_only = [p for p in parameters if p.kind == kinds.KEYWORD_ONLY]
     return {
         "positional": len(positional),
@@ -168,3 +187,23 @@ def _write_stack(signum, frame):
     for path, line, function, _source in reversed(traceback.extract_stack(frame)):
         stream.write('  File "%s", line %d in %s\n' % (path, line, function))
     stream.flush()
+
+
+def _listen_and_wait(options, channel):
+    # type: (Dict[str, Any], Channel) -> None
+    """Start the twin's debugpy on loopback, say where it listens, wait for the editor."""
+    import debugpy  # the twin's own release for its Python
+
+    address = debugpy.listen((options["host"], options["port"]))
+    host, port = address if address else (options["host"], options["port"])
+    channel.send("debug_listening", host=host, port=port)
+    if options.get("wait_for_client", True):
+        debugpy.wait_for_client()
+
+
+def _end_debug_session():
+    # type: () -> None
+    """Let debugpy tell the editor the session ended (the process exits without exit handlers)."""
+    stop = getattr(sys.modules.get("pydevd"), "stoptrace", None)
+    if callable(stop):
+        stop()

@@ -25,7 +25,7 @@ from azml_lsp.harness.exchange import (
 
 MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
-    from typing import Any, Dict, List  # noqa: UP035
+    from typing import Any, Dict, List  # noqa: F401
 
 
 class _Folder(object):

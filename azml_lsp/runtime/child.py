@@ -22,21 +22,12 @@ from azml_lsp.contract.profile import BUNDLE_DIR_NAME, PROFILES, SCRIPT_MODULE_P
 from azml_lsp.runtime.events import RESULT_EVENT, STAGES, EventChannel
 from azml_lsp.runtime.model import OutputTable, RunError, RunRequest
 from azml_lsp.runtime.rundir import RunDir
-from azml_lsp.runtime.tracebacks import ExceptionFacts, script_error
+from azml_lsp.runtime.stop import Stop
+from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
 
 if TYPE_CHECKING:
     from azml_lsp.bundles import ExtractedBundle
     from azml_lsp.runtime.text_twins import TextTwins
-
-PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
-
-
-class Stop(Exception):
-    """Ends a run early with a prepared error."""
-
-    def __init__(self, error: RunError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[str, Any]:
@@ -56,7 +47,9 @@ def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[
         else:
             from azml_lsp.runtime.twin_call import call_in_twin
 
-            value = call_in_twin(request, dialect, layout, frames, extracted, channel)
+            value = call_in_twin(
+                request, dialect, layout, frames, extracted, channel, payload["warnings"]
+            )
         channel.stage("convert")
         tables = _convert(dialect, value, payload["warnings"])
         channel.stage("write")
@@ -142,12 +135,6 @@ def _load_inputs(
     return frames
 
 
-def search_path(layout: RunDir, extracted: ExtractedBundle | None) -> list[str]:
-    """The folders appended to ``sys.path``, in order: the working directory, then the Script
-    Bundle (appended, so installed modules of the same name win, S9)."""
-    return [str(layout.work)] + ([str(extracted.root)] if extracted is not None else [])
-
-
 def _extract_bundle(
     request: RunRequest, layout: RunDir, channel: EventChannel, warnings: list[str]
 ) -> ExtractedBundle | None:
@@ -175,7 +162,7 @@ def _activate_bundle(layout: RunDir, extracted: ExtractedBundle | None) -> None:
     """Put the working directory and the bundle on this process's ``sys.path`` (and nothing of
     where the process started), with bundle frames named after their sources."""
     sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
-    sys.path.extend(search_path(layout, extracted))
+    sys.path.extend(layout.search_path(extracted))
     if extracted is not None:
         from azml_lsp.bundles import install_source_mapping
 
@@ -349,8 +336,8 @@ def prepare_process(
 def run_in_this_process(
     request: RunRequest, layout: RunDir, channel: EventChannel
 ) -> dict[str, Any]:
-    """Attach the debugger when asked, then execute."""
-    if request.debug is None:
+    """Attach the debugger when asked (in a twin, the twin's own debugger), then execute."""
+    if request.debug is None or request.twin is not None:
         return execute(request, layout, channel)
     from azml_lsp.runtime.debugging import end_debug_session, listen_and_wait
     from azml_lsp.runtime.limits import await_process_cap

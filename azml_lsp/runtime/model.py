@@ -87,7 +87,9 @@ class RunRequest:
     def from_json(cls, data: dict[str, Any]) -> RunRequest:
         debug, twin = data.get("debug"), data.get("twin")
         nested = ("debug", "twin")
-        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k not in nested}
+        fields = {
+            k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k not in nested
+        }
         return cls(
             **fields,
             debug=DebugOptions(**debug) if debug else None,

@@ -15,10 +15,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from azml_lsp.runtime.layout import images_dir, table_path
 from azml_lsp.runtime.model import RunRequest
 from azml_lsp.runtime.tempdirs import OwnedTempDir
+
+if TYPE_CHECKING:
+    from azml_lsp.bundles import ExtractedBundle
 
 PREFIX = "azml-run-"
 
@@ -84,6 +88,11 @@ class RunDir:
     def images_dir(self) -> Path:
         assert self.out_dir is not None
         return images_dir(self.out_dir)
+
+    def search_path(self, bundle: ExtractedBundle | None) -> list[str]:
+        """The folders a run appends to ``sys.path``, in order: the working directory, then the
+        Script Bundle (appended, so installed modules of the same name win, S9)."""
+        return [str(self.work)] + ([str(bundle.root)] if bundle is not None else [])
 
     def output_path(self, port: int, fmt: str) -> Path:
         assert self.out_dir is not None

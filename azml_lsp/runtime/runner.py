@@ -84,6 +84,7 @@ def resolve_environment(
     from azml_lsp.envs.errors import EnvError
     from azml_lsp.envs.specs import spec_of
     from azml_lsp.envs.store import installed
+
     if name is None:
         for candidate in twins_for(dialect):
             found = installed(candidate)
@@ -107,7 +108,9 @@ def resolve_environment(
 
 
 def _target(found: InstalledTwin) -> TwinTarget:
-    return TwinTarget(name=found.name, python=found.python, site=found.site, summary=found.summary())
+    return TwinTarget(
+        name=found.name, python=found.python, site=found.site, summary=found.summary()
+    )
 
 
 def _absolute(path: str | None) -> str | None:

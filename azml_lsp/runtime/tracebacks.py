@@ -16,6 +16,9 @@ from typing import Any
 from azml_lsp.contract import ENTRY_POINT, ErrorCode, error_0085
 from azml_lsp.runtime.model import Frame, RunError
 
+PACKAGE_DIR = str(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+"""This package's folder: its frames lead every traceback and are left out of the user's."""
+
 
 @dataclass(frozen=True)
 class ExceptionFacts:

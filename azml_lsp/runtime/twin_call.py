@@ -19,19 +19,21 @@ import os
 import signal
 import subprocess
 import sys
+import traceback
 import uuid
+from dataclasses import asdict, astuple
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from azml_lsp.contract import Dialect, ErrorCode, ParameterShape, call_arguments
 from azml_lsp.contract.profile import SCRIPT_MODULE_PREFIX
 from azml_lsp.harness import exchange
-from azml_lsp.runtime.child import PACKAGE_DIR, Stop, search_path
 from azml_lsp.runtime.events import EventChannel
 from azml_lsp.runtime.limits import STACK_DUMP_SIGNAL, await_process_cap
 from azml_lsp.runtime.model import RunError, RunRequest, TwinTarget
 from azml_lsp.runtime.rundir import RunDir
-from azml_lsp.runtime.tracebacks import ExceptionFacts, script_error
+from azml_lsp.runtime.stop import Stop
+from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
 
 if TYPE_CHECKING:
     from azml_lsp.bundles import ExtractedBundle
@@ -48,8 +50,10 @@ def call_in_twin(
     frames: list[Any],
     extracted: ExtractedBundle | None,
     channel: EventChannel,
+    warnings: list[str],
 ) -> Any:
-    """Run the script's import and call in ``request.twin``; returns the rebuilt value."""
+    """Run the script's import and call in ``request.twin``; returns the rebuilt value (the
+    harness's notices join ``warnings``)."""
     twin = request.twin
     assert twin is not None
     result_dir = layout.control / "result"
@@ -66,13 +70,14 @@ def call_in_twin(
         "copy": str(copy),
         "work": str(layout.work),
         "import_cwd": str(layout.process_cwd),
-        "sys_path_append": search_path(layout, extracted),
+        "sys_path_append": layout.search_path(extracted),
         "inputs": inputs,
         "result": str(result_dir),
         "stack_file": str(layout.stack_file),
         "events_fd": events_write,
         "replies_fd": replies_read,
-        "sandbox": request.sandbox,
+        "sandbox": _sandbox(request, layout),
+        "debug": asdict(request.debug) if request.debug is not None else None,
     }
     (layout.control / "twin-request.json").write_text(json.dumps(spec))
     await_process_cap()
@@ -82,13 +87,13 @@ def call_in_twin(
         stdin=subprocess.DEVNULL,
         pass_fds=(events_write, replies_read),
         cwd=layout.process_cwd,
-        env=twin_environment(),
+        env=twin_environment(_debugger_paths(request, extracted)),
     )
     os.close(events_write)
     os.close(replies_read)
     _forward_stack_dumps(process.pid)
     with os.fdopen(events_read, "rb") as events, os.fdopen(replies_write, "wb") as replies:
-        _converse(dialect, frames, events, replies, channel)
+        _converse(dialect, frames, events, replies, channel, warnings)
     status = process.wait()
     outcome_file = result_dir / "result.json"
     if not outcome_file.exists():
@@ -96,12 +101,22 @@ def call_in_twin(
     return _outcome(request, twin, json.loads(outcome_file.read_text()), result_dir, extracted)
 
 
-def twin_environment() -> dict[str, str]:
+def twin_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """This process's environment without what points at the host's Python, text in UTF-8."""
     env = {k: v for k, v in os.environ.items() if k not in HOST_ONLY_VARIABLES}
     env["PYTHONIOENCODING"] = "utf-8"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(extra or {})
     return env
+
+
+def _debugger_paths(request: RunRequest, extracted: ExtractedBundle | None) -> dict[str, str]:
+    """Under the debugger, a folder bundle's copy is shown as the user's folder: breakpoints set
+    in the user's files hit in the copy the twin imports (debugpy's path translation)."""
+    if request.debug is None or extracted is None or not extracted.origin.is_dir():
+        return {}
+    pairs = [[str(extracted.origin), str(extracted.root)]]
+    return {"PATHS_FROM_ECLIPSE_TO_PYTHON": json.dumps(pairs)}
 
 
 def _write_inputs(control: Path, frames: list[Any]) -> list[str | None]:
@@ -117,7 +132,12 @@ def _write_inputs(control: Path, frames: list[Any]) -> list[str | None]:
 
 
 def _converse(
-    dialect: Dialect, frames: list[Any], events: IO[bytes], replies: IO[bytes], channel: EventChannel
+    dialect: Dialect,
+    frames: list[Any],
+    events: IO[bytes],
+    replies: IO[bytes],
+    channel: EventChannel,
+    warnings: list[str],
 ) -> None:
     """Relay the harness's stages and answer its one question: which ports to pass."""
     connected = [port if frame is not None else None for port, frame in enumerate(frames, 1)]
@@ -132,8 +152,22 @@ def _converse(
             ports = call_arguments(dialect, shape, connected)
             replies.write(json.dumps({"ports": list(ports)}).encode() + b"\n")
             replies.flush()
+        elif kind == "notice":
+            warnings.append(str(event["text"]))
         elif kind == "done":
             return
+        elif kind is not None:  # the debugger's address, and what else the harness tells
+            channel.send(str(kind), **{k: v for k, v in event.items() if k != "event"})
+
+
+def _sandbox(request: RunRequest, layout: RunDir) -> dict[str, Any] | None:
+    """The strict sandbox's folders for the harness to enforce, or None."""
+    if request.sandbox != "strict":
+        return None
+    from azml_lsp.runtime.sandbox import sandbox_folders
+
+    inputs = (request.script, request.dataset1, request.dataset2, request.bundle)
+    return sandbox_folders(layout, [p for p in inputs if p])
 
 
 def _forward_stack_dumps(pid: int) -> None:
@@ -185,7 +219,9 @@ def _outcome(
             kind="memory" if facts.memory else "internal",
             exception=facts.exception,
             message=f"the harness in the {twin.name} twin failed: {facts.exception}: {facts.text}",
-            traceback="".join(facts.only),
+            traceback="".join(
+                traceback.format_list([astuple(f) for f in facts.frames]) + facts.only
+            ),
         )
     )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import shutil
 import stat
 import tempfile
@@ -21,19 +20,11 @@ import jedi
 import jedi.api.environment
 
 from azml_lsp.bundles import BundleError, extract_bundle
+from azml_lsp.cache import cache_root
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _projects: dict[tuple[str, str | None], jedi.Project] = {}
-
-
-def cache_root() -> Path:
-    """The server's cache folder: ``$AZML_CACHE_DIR``, else ``azml-lsp`` in the user's cache."""
-    explicit = os.environ.get("AZML_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "azml-lsp"
 
 
 def cache_dir() -> Path:

@@ -22,11 +22,15 @@ def azureml_main(dataframe1=None, dataframe2=None):
 """
 
 
-async def _debug_session(tmp_path: Path, csv1: Path) -> dict:
+async def debug_session(
+    tmp_path: Path, csv1: Path, source: str = SCRIPT, options: tuple[str, ...] = ()
+) -> dict:
+    """``azml debug`` of ``source`` (line 5 of it is a breakpoint) with a folder bundle whose
+    helper has a breakpoint at line 3; both hit, then the run finishes. Returns its result."""
     (tmp_path / "lib").mkdir()
     helpers = tmp_path / "lib" / "helpers.py"
     helpers.write_text("def numbers():\n    values = [1, 2, 3]\n    return values\n")
-    script = write_script(tmp_path, SCRIPT)
+    script = write_script(tmp_path, source)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -42,6 +46,7 @@ async def _debug_session(tmp_path: Path, csv1: Path) -> dict:
         str(tmp_path / "lib"),
         "--out",
         str(tmp_path / "out"),
+        *options,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -66,6 +71,6 @@ async def _debug_session(tmp_path: Path, csv1: Path) -> dict:
 
 
 def test_breakpoints_hit_then_the_run_completes(tmp_path: Path, csv1: Path) -> None:
-    result = asyncio.run(_debug_session(tmp_path, csv1))
+    result = asyncio.run(debug_session(tmp_path, csv1))
     assert result["ok"] is True
     assert result["outputs"][0]["columns"][-1] == "total"

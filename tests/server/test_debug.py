@@ -61,7 +61,9 @@ async def attach(dap: DapClient, breakpoints: dict[Path, list[int]]) -> None:
 
 async def stopped_at(dap: DapClient) -> tuple[str, int, dict[str, Any]]:
     event = await dap.wait_event("stopped", timeout=60)
-    trace = await dap.request("stackTrace", {"threadId": event["body"]["threadId"], "levels": 1})
+    # startFrame as editors send it: the debugpy release for Python 2.7 needs it with levels
+    arguments = {"threadId": event["body"]["threadId"], "startFrame": 0, "levels": 1}
+    trace = await dap.request("stackTrace", arguments)
     frame = trace["body"]["stackFrames"][0]
     return frame["source"]["path"], frame["line"], event
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from azml_lsp.runtime import RunResult, run
-from tests.runtime.conftest import make_runner
+from tests.runtime.conftest import csv1, csv2, make_runner
+
+__all__ = ["csv1", "csv2"]  # the runtime tests' input fixtures, shared
 
 TwinRunner = Callable[..., RunResult]
 

@@ -62,7 +62,7 @@ def local_pandas() -> str | None:
 
 
 def _report(ctx: Context, code: str, node: ast.AST, api: RemovedApi, what: str) -> None:
-    cloud = ctx.profile.pandas_version
+    cloud = ctx.config.pandas
     removed = version_tuple(api.removed_in)
     if removed <= version_tuple(cloud):
         ctx.report(
