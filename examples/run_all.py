@@ -4,7 +4,9 @@ Each example is a folder ``examples/<name>/`` holding the script ``<name>.py``, 
 comment (``# azml: dialect=... dataset1=...``) names its dialect and inputs. For each one this
 runs ``azml check`` and ``azml run --json`` in child processes, writes the outputs to
 ``<out>/<name>/`` (default ``azml-out/<name>/``), prints a table, and exits 1 if any example
-failed.
+failed. An example whose header names a cloud twin (``env=classic-py27``) runs in it: the twin is
+created first when it is missing (``azml env create``); without an interpreter for it, the
+example is skipped with what to install.
 
     python examples/run_all.py [--out azml-out] [--root examples] [--jobs N] [NAME ...]
 """
@@ -43,6 +45,10 @@ class Outcome:
     rows: list[int] = field(default_factory=list)
     columns: list[int] = field(default_factory=list)
     images: int = 0
+    environment: str = ""
+    """Where the script ran (``local: Python 3.11.7, pandas 3.1.1``, a twin's summary)."""
+    skipped: str = ""
+    """Why the example did not run (its twin cannot be made here), or empty."""
     seconds: float = 0.0
     """Wall time of ``azml run``."""
     problems: list[str] = field(default_factory=list)
@@ -52,7 +58,7 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.check_ok and self.run_ok
+        return bool(self.skipped) or (self.check_ok and self.run_ok)
 
 
 def example_scripts(names: list[str] | None = None, root: Path = EXAMPLES_DIR) -> list[Path]:
@@ -122,24 +128,57 @@ def run_example(script: Path, out_dir: Path, outcome: Outcome) -> None:
     outcome.rows = [output["rows"] for output in result.get("outputs", [])]
     outcome.columns = [len(output["columns"]) for output in result.get("outputs", [])]
     outcome.images = len(result.get("images", []))
+    outcome.environment = str(result.get("environment", ""))
     outcome.notes.extend(result.get("warnings", []))
     error = result.get("error")
     if error:
         outcome.problems.append(str(error.get("message", error)))
 
 
-def check_and_run(script: Path, out_root: Path) -> Outcome:
-    """Check and run one example; its outputs go to ``out_root/<name>/``."""
+def check_and_run(script: Path, out_root: Path, missing: dict[str, str]) -> Outcome:
+    """Check and run one example; its outputs go to ``out_root/<name>/``. ``missing``: twins
+    that cannot be made here, with why."""
     outcome = Outcome(name=script.parent.name)
+    twin = declared_twin(script)
+    if twin in missing:
+        outcome.skipped = missing[twin]
+        return outcome
     check_example(script, outcome)
     run_example(script, out_root / outcome.name, outcome)
     return outcome
 
 
+def declared_twin(script: Path) -> str | None:
+    """The cloud twin the script's settings name, if any."""
+    from azml_lsp.settings import load_settings
+
+    env = load_settings(script).env
+    return env if env and env != "local" else None
+
+
+def prepare_twins(scripts: list[Path]) -> dict[str, str]:
+    """Create each twin the scripts name (a no-op when it is created); returns the twins that
+    cannot be made here (no interpreter for them), with azml's words on what to install."""
+    missing: dict[str, str] = {}
+    for twin in sorted({t for t in map(declared_twin, scripts) if t}):
+        done = subprocess.run(
+            [sys.executable, "-m", "azml_lsp", "env", "create", twin],
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
+        if done.returncode != 0:
+            words = (done.stderr.strip() or done.stdout.strip()).splitlines()
+            missing[twin] = f"the {twin} twin cannot be made here: {words[-1] if words else ''}"
+    return missing
+
+
 def run_all(scripts: list[Path], out_root: Path, jobs: int = 1) -> list[Outcome]:
     """Check and run each script, ``jobs`` examples at a time; results in the scripts' order."""
+    missing = prepare_twins(scripts)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(lambda script: check_and_run(script, out_root), scripts))
+        return list(pool.map(lambda script: check_and_run(script, out_root, missing), scripts))
 
 
 def summary_table(outcomes: list[Outcome]) -> Table:
@@ -150,15 +189,21 @@ def summary_table(outcomes: list[Outcome]) -> Table:
     table.add_column("check", no_wrap=True)
     for header in ("rows", "columns", "images", "seconds"):
         table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("env")
     for outcome in outcomes:
         table.add_row(
             outcome.name,
-            "[green]yes[/]" if outcome.ok else "[red]NO[/]",
+            "[yellow]skipped[/]"
+            if outcome.skipped
+            else "[green]yes[/]"
+            if outcome.ok
+            else "[red]NO[/]",
             outcome.check,
             " / ".join(map(str, outcome.rows)),
             " / ".join(map(str, outcome.columns)),
             str(outcome.images),
             f"{outcome.seconds:.2f}",
+            outcome.environment,
         )
     return table
 
@@ -178,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console()
     console.print(summary_table(outcomes))
     for outcome in outcomes:
+        if outcome.skipped:
+            console.print(f"[yellow]{outcome.name}[/]: {escape(outcome.skipped)}", highlight=False)
         for problem in outcome.problems:
             console.print(f"[bold red]{outcome.name}[/]: {escape(problem)}", highlight=False)
         for note in outcome.notes:

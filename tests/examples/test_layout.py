@@ -12,9 +12,9 @@ from azml_lsp.settings import load_settings
 SCRIPTS = run_all.example_scripts()
 
 
-def test_the_five_documented_scenarios_are_there() -> None:
+def test_the_documented_scenarios_and_the_python_27_script_are_there() -> None:
     names = ["hello_bundle", "scatter_matrix", "feature_selection", "join_two_inputs"]
-    names.append("expression_service")
+    names += ["expression_service", "legacy_py27"]
     assert [s.parent.name for s in SCRIPTS] == sorted(names)
 
 
