@@ -90,15 +90,53 @@ def check_name(name: str) -> str:
     return name
 
 
-_DATEUTIL_PYTZ_SIX = (Pin("python-dateutil", "2.5.2"), Pin("pytz", "2016.3"), Pin("six", "1.10.0"))
+def _pins(text: str, **cloud: tuple[str, str]) -> tuple[Pin, ...]:
+    """Pins from ``name==version`` words; ``cloud`` gives, by name (``-`` as ``_``), the cloud's
+    version and why another is installed."""
+    pins = []
+    for word in text.split():
+        name, version = word.split("==")
+        was, why = cloud.get(name.replace("-", "_"), (None, ""))
+        pins.append(Pin(name, version, cloud=was, why=why))
+    return tuple(pins)
 
-CLASSIC_SOURCES = (
-    "S1: the classic module reference lists the runtimes 'Anaconda 2.0/Python 2.7.7', "
-    "'Anaconda 4.0/Python 2.7.11' and 'Anaconda 4.0/Python 3.5'",
-    "S2: the classic how-to: Anaconda's scientific packages (NumPy, SciPy, scikit-learn, pandas, "
-    "matplotlib), no pip",
-    "Anaconda 4.0.0 (March 2016) package list, linux-64: numpy 1.10.4, pandas 0.18.0, "
-    "scipy 0.17.0, scikit-learn 0.17.1, matplotlib 1.5.1",
+
+NO_WHEEL = "the cloud's release has no wheel for this Python: the nearest one that has"
+ANACONDA_40 = (
+    "S1: the classic module reference (last version before its removal, January 2022): Python "
+    "Version 'Anaconda 2.0 distribution for Python 2.7.7', 'Anaconda 4.0 distribution for Python "
+    "2.7.11', 'Anaconda 4.0 distribution for Python 3.5 (default)'",
+    "S2: the classic how-to: Anaconda with close to 200 packages (NumPy, SciPy, scikit-learn, "
+    "pandas, matplotlib with the Agg backend); no pip or conda",
+    "Anaconda 4.0.0 (March 2016), linux-64 np110 builds: numpy 1.10.4, pandas 0.18.0, "
+    "scipy 0.17.0, scikit-learn 0.17.1, matplotlib 1.5.1 (conda build names and pinned files of "
+    "the same date; the release's own package list could not be read)",
+)
+ANACONDA_40_SMALL = (
+    "python-dateutil==2.5.1 pytz==2016.2 six==1.10.0 cycler==0.10.0 pyparsing==2.1.0"
+)
+ANACONDA_40_GAPS = (
+    "only the packages scripts use most are installed, not all of Anaconda's ~200",
+    "python-dateutil 2.5.1, pytz 2016.2 and pyparsing 2.1.0 are unconfirmed for Anaconda 4.0.0 "
+    "(a list of the same months has python-dateutil 2.4.2 and pytz 2015.7)",
+)
+DESIGNER_2020 = (
+    "S9: the designer component reference, 'Preinstalled Python packages' (MicrosoftDocs "
+    "azure-ai-docs, articles/machine-learning/component-reference/execute-python-script.md, "
+    "ms.date 06/15/2021): pandas==0.25.3, numpy==1.18.2, scikit-learn==0.22.2, scipy==1.4.1, "
+    "matplotlib==3.1.3, pyarrow==0.16.0, lightgbm==2.2.3, ... with "
+    "azureml-designer-classic-modules==0.0.118",
+    "S13: azureml-designer-classic-modules 0.0.118 (built 2020-03-24, Requires-Python >=3.6) pins "
+    "the same pandas, scikit-learn, scipy, matplotlib and lightgbm",
+    "a designer run log of February 2020 shows the module under .../lib/python3.6/site-packages",
+)
+DESIGNER_2025 = (
+    "Azure/azureml-assets, assets/designer/environments/designer/context/conda_dependencies.yaml "
+    "(2024-12 to 2025-07): python 3.9.18, numpy 1.23.5, scipy 1.10.0, "
+    "azureml-designer-classic-modules 0.0.189 to 0.0.195",
+    "S13: azureml-designer-classic-modules 0.0.195 pins pandas 1.1.5, scikit-learn 1.5.0, "
+    "matplotlib 3.3.4, lightgbm 4.6.0; azureml-designer-core 0.0.86 pins numpy 1.23.5, "
+    "pyarrow 14.0.1",
 )
 
 BUILTIN_TWINS: dict[str, TwinSpec] = {
@@ -106,65 +144,89 @@ BUILTIN_TWINS: dict[str, TwinSpec] = {
     for spec in (
         TwinSpec(
             name="classic-py27",
-            title="Studio (classic), Anaconda 4.0 / Python 2.7",
+            title="Studio (classic), Anaconda 4.0 / Python 2.7.11",
             dialect=Dialect.CLASSIC,
             python="2.7",
             cloud_python="2.7.11",
-            packages=(
-                Pin(
-                    "numpy", "1.11.0", cloud="1.10.4", why="earliest with a cp27mu manylinux1 wheel"
-                ),
-                Pin(
-                    "pandas",
-                    "0.18.1",
-                    cloud="0.18.0",
-                    why="earliest with a cp27mu manylinux1 wheel",
-                ),
-                *_DATEUTIL_PYTZ_SIX,
+            packages=_pins(
+                "numpy==1.10.4 pandas==0.18.1 scipy==0.17.0 scikit-learn==0.17.1 "
+                "matplotlib==1.5.3 " + ANACONDA_40_SMALL,
+                pandas=("0.18.0", NO_WHEEL),
+                matplotlib=("1.5.1", NO_WHEEL),
             ),
-            sources=CLASSIC_SOURCES,
+            sources=ANACONDA_40,
             deviations=(
-                "Python 2.7.18 (the last 2.7) instead of 2.7.11",
-                "only the packages scripts use most are installed, not all of Anaconda's ~200",
+                "Python 2.7.18 (the last 2.7) instead of 2.7.11: the same language",
+                "pandas 0.18.1 instead of 0.18.0 and matplotlib 1.5.3 instead of 1.5.1: "
+                "bug-fix releases, the first with wheels",
+                *ANACONDA_40_GAPS,
             ),
             debugger=Pin("debugpy", "1.5.1"),
         ),
         TwinSpec(
             name="classic-py35",
-            title="Studio (classic), Anaconda 4.0 / Python 3.5",
+            title="Studio (classic), Anaconda 4.0 / Python 3.5 (the classic default)",
             dialect=Dialect.CLASSIC,
             python="3.6",
             cloud_python="3.5.1",
-            packages=(
-                Pin("numpy", "1.11.3", cloud="1.10.4", why="earliest with a cp36 manylinux1 wheel"),
-                Pin(
-                    "pandas", "0.19.2", cloud="0.18.0", why="earliest with a cp36 manylinux1 wheel"
-                ),
-                *_DATEUTIL_PYTZ_SIX,
+            packages=_pins(
+                "numpy==1.11.3 pandas==0.19.2 scipy==0.18.1 scikit-learn==0.18.1 "
+                "matplotlib==1.5.3 " + ANACONDA_40_SMALL,
+                numpy=("1.10.4", NO_WHEEL),
+                pandas=("0.18.0", NO_WHEEL),
+                scipy=("0.17.0", NO_WHEEL),
+                scikit_learn=("0.17.1", NO_WHEEL),
+                matplotlib=("1.5.1", NO_WHEEL),
             ),
-            sources=CLASSIC_SOURCES,
+            sources=ANACONDA_40,
             deviations=(
-                "Python 3.6 instead of 3.5: no CPython 3.5 on these machines",
-                "pandas 0.19.2 instead of 0.18.0: the earliest pandas with wheels for Python 3.6",
-                "only the packages scripts use most are installed, not all of Anaconda's ~200",
+                "Python 3.6.15 instead of 3.5.1: no CPython 3.5 on these machines (3.6 accepts "
+                "f-strings, which 3.5 rejects: azml check --env classic-py35 targets 3.5)",
+                "every package is the earliest release with a Python 3.6 wheel: pandas 0.19.2 "
+                "still has .ix, .as_matrix, DataFrame.sort and pd.rolling_*; scikit-learn 0.18.1 "
+                "adds model_selection and keeps cross_validation",
+                *ANACONDA_40_GAPS,
             ),
             debugger=Pin("debugpy", "1.5.1"),
         ),
         TwinSpec(
             name="designer",
-            title="Designer Execute Python Script (v1.1), its documented preinstalled packages",
+            title="Designer Execute Python Script v1.1, its documented packages (2020)",
             dialect=Dialect.DESIGNER,
-            python="3.8",
-            cloud_python="3.8",
-            packages=(
-                Pin("numpy", "1.19.5"),
-                Pin("pandas", "1.1.5"),
-                Pin("python-dateutil", "2.8.2"),
-                Pin("pytz", "2021.3"),
-                Pin("six", "1.16.0"),
+            python="3.6",
+            cloud_python="3.6",
+            packages=_pins(
+                "pandas==0.25.3 numpy==1.18.2 scikit-learn==0.22.2 scipy==1.4.1 "
+                "matplotlib==3.1.3 pyarrow==0.16.0 lightgbm==2.2.3 python-dateutil==2.8.1 "
+                "pytz==2019.3 six==1.14.0 joblib==0.14.0 cycler==0.10.0 kiwisolver==1.1.0 "
+                "pyparsing==2.4.6 setuptools==46.1.1",
+                setuptools=("46.1.1.post20200323", "a conda build; PyPI has 46.1.1"),
             ),
-            sources=("S9", "S13"),
-            deviations=(),
+            sources=DESIGNER_2020,
+            deviations=(
+                "Python 3.6.15; the cloud's 3.6 patch level is not published",
+                "the core of the documented list: the azureml-* packages and those scripts "
+                "rarely import (gensim, nimbusml, imbalanced-learn, cloud SDKs) are left out",
+            ),
+            debugger=Pin("debugpy", "1.5.1"),
+        ),
+        TwinSpec(
+            name="designer-py39",
+            title="Designer Execute Python Script, its last pinned generation (2024-12 to 2025-10)",
+            dialect=Dialect.DESIGNER,
+            python="3.9",
+            cloud_python="3.9.18",
+            packages=_pins(
+                "pandas==1.1.5 numpy==1.23.5 scipy==1.10.0 scikit-learn==1.5.0 matplotlib==3.3.4 "
+                "pyarrow==14.0.1 lightgbm==4.6.0 joblib==1.2.0 python-dateutil==2.8.1 "
+                "cycler==0.12.1 kiwisolver==1.4.7 pillow==10.3.0 pyparsing==3.1.4 pytz==2024.2 "
+                "six==1.16.0 threadpoolctl==3.5.0"
+            ),
+            sources=DESIGNER_2025,
+            deviations=(
+                "cycler, kiwisolver, pillow, pyparsing, pytz, six and threadpoolctl are not "
+                "pinned by the sources: releases of that time are pinned here",
+            ),
             debugger=Pin("debugpy", "1.8.21"),
         ),
     )
