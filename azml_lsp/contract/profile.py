@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from azml_lsp.contract.dialects import Dialect
+from azml_lsp.contract.twins import BUILTIN_TWINS, DEFAULT_TWINS, cloud_version, minor_version
 
 INPUT_PORTS = ("Dataset1", "Dataset2", "Script Bundle")
 OUTPUT_PORTS = ("Result Dataset", "Python Device")
@@ -29,8 +30,9 @@ class DialectProfile:
     python_versions: tuple[str, ...]
     """Python versions of the cloud runtimes, oldest first."""
     default_target_python: str
+    """The Python of the dialect's default twin (``contract.twins``)."""
     pandas_version: str
-    """The pandas of the default runtime, for API-removal checks."""
+    """The pandas of the default twin, for API-removal checks."""
     png_outputs: str
     """``"collected"``: PNGs in the working directory go to Python Device (classic, S2);
     ``"deleted"``: the designer deletes them with the temp dir; upload them instead (S9)."""
@@ -47,12 +49,24 @@ class DialectProfile:
     RangeIndex (designer)."""
 
 
+def _default_python(dialect: Dialect) -> str:
+    """The Python of the dialect's default cloud twin (what checks target by default)."""
+    return minor_version(BUILTIN_TWINS[DEFAULT_TWINS[dialect]].cloud_python)
+
+
+def _default_pandas(dialect: Dialect) -> str:
+    """The pandas the dialect's default cloud twin stands for (the cloud's, not its stand-in)."""
+    version = cloud_version(BUILTIN_TWINS[DEFAULT_TWINS[dialect]], "pandas")
+    assert version is not None, "every built-in twin pins pandas"
+    return version
+
+
 PROFILES: dict[Dialect, DialectProfile] = {
     Dialect.CLASSIC: DialectProfile(
         title="Azure ML Studio (classic) Execute Python Script",
         python_versions=("2.7", "3.5"),
-        default_target_python="3.5",
-        pandas_version="0.18",
+        default_target_python=_default_python(Dialect.CLASSIC),
+        pandas_version=_default_pandas(Dialect.CLASSIC),
         png_outputs="collected",
         network_blocked=True,
         writes_outside_workdir_blocked=True,
@@ -64,8 +78,8 @@ PROFILES: dict[Dialect, DialectProfile] = {
     Dialect.DESIGNER: DialectProfile(
         title="Azure ML designer Execute Python Script (v1.1)",
         python_versions=("3.6", "3.7", "3.8", "3.9", "3.10"),
-        default_target_python="3.8",
-        pandas_version="1.1",
+        default_target_python=_default_python(Dialect.DESIGNER),
+        pandas_version=_default_pandas(Dialect.DESIGNER),
         png_outputs="deleted",
         network_blocked=False,
         writes_outside_workdir_blocked=False,
@@ -75,19 +89,3 @@ PROFILES: dict[Dialect, DialectProfile] = {
         default_index="range",
     ),
 }
-
-CLASSIC_RUNTIMES = (
-    "Anaconda 2.0/Python 2.7.7",
-    "Anaconda 4.0/Python 2.7.11",
-    "Anaconda 4.0/Python 3.5",
-)
-"""The runtimes Studio (classic) offered (S1)."""
-DESIGNER_PACKAGE_PINS = {
-    "pandas": "1.0.4-1.1.5",
-    "numpy": "1.19",
-    "scikit-learn": "0.22.2",
-    "scipy": "1.4-1.10",
-    "matplotlib": "3.1-3.3",
-    "pyarrow": "14",
-}
-"""Versions seen in the designer's environment (S9, package metadata)."""

@@ -234,10 +234,28 @@ BUILTIN_TWINS: dict[str, TwinSpec] = {
 """The built-in twins by name."""
 
 
-def twins_for(dialect: Dialect) -> list[str]:
-    """The built-in twins of ``dialect``, the one matching its default target Python first."""
-    from azml_lsp.contract.profile import PROFILES
+DEFAULT_TWINS = {Dialect.CLASSIC: "classic-py35", Dialect.DESIGNER: "designer"}
+"""The twin a script of each dialect runs in by default: classic's default runtime was Anaconda
+4.0 / Python 3.5 (S1); the designer's is its documented package list (S9)."""
 
-    target = PROFILES[dialect].default_target_python
-    names = [spec.name for spec in BUILTIN_TWINS.values() if spec.dialect is dialect]
-    return sorted(names, key=lambda name: BUILTIN_TWINS[name].cloud_python[:3] != target)
+
+def minor_version(version: str) -> str:
+    """``3.5.1`` -> ``3.5``."""
+    return ".".join(version.split(".")[:2])
+
+
+def default_twin(dialect: Dialect, target_python: str | None = None) -> str | None:
+    """The built-in twin a script runs in when it names none: the dialect's default, or the
+    dialect's twin of the script's declared target Python (None when there is no such twin)."""
+    if target_python is None:
+        return DEFAULT_TWINS[dialect]
+    for spec in BUILTIN_TWINS.values():
+        if spec.dialect is dialect and minor_version(spec.cloud_python) == target_python:
+            return spec.name
+    return None
+
+
+def cloud_version(spec: TwinSpec, package: str) -> str | None:
+    """The version of ``package`` the cloud ran (not the one installed in its place)."""
+    pin = next((p for p in spec.packages if p.name == package), None)
+    return None if pin is None else pin.cloud or pin.version

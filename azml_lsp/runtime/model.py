@@ -68,6 +68,8 @@ class RunRequest:
     env: str | None = None
     """The environment to run in: a cloud twin's name or ``local``; None: the dialect's twin
     when it is created, else local (see ``runner.resolve_environment``)."""
+    target_python: str | None = None
+    """The script's declared target Python (``2.7``): picks the default twin of that Python."""
     twin: TwinTarget | None = None
     """The created twin ``env`` named, filled in when the request is prepared."""
     environment_note: str = ""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azml_lsp.contract import Dialect
-from azml_lsp.contract.twins import LOCAL, twins_for
+from azml_lsp.contract.twins import LOCAL, default_twin
 from azml_lsp.runtime.model import MIN_MEMORY_MB, RunError, RunRequest, RunResult, TwinTarget
 from azml_lsp.runtime.oneshot import spawn_oneshot
 from azml_lsp.runtime.rundir import RunDir
@@ -72,8 +72,9 @@ def resolve_environment(
 ) -> tuple[TwinTarget | None, str]:
     """The twin a request runs in (None: this interpreter) and a line for the user, if any.
 
-    ``env`` names a twin or ``local``; unset, ``$AZML_ENV`` decides, else the dialect's twin runs
-    the script when it is created, and the run stays local with a line on how to create it."""
+    ``env`` names a twin or ``local``; unset, ``$AZML_ENV`` decides, else the dialect's default
+    twin (or its twin of the declared target Python) runs the script when it is created, and
+    the run stays local with a line on how to create it."""
     name = request.env or os.environ.get("AZML_ENV") or None
     if request.python is not None:
         if request.env not in (None, LOCAL):
@@ -86,14 +87,15 @@ def resolve_environment(
     from azml_lsp.envs.store import installed
 
     if name is None:
-        for candidate in twins_for(dialect):
-            found = installed(candidate)
-            if found is not None:
-                return _target(found), ""
-        first = twins_for(dialect)[0]
+        default = default_twin(dialect, request.target_python)
+        found = installed(default) if default else None
+        if found is not None:
+            return _target(found), ""
+        if default is None:
+            return None, ""
         return None, (
-            f"ran locally, not in a cloud twin: `azml env create {first}` rebuilds the cloud's "
-            f"Python and packages for {dialect.value} scripts"
+            f"ran locally, not in a cloud twin: `azml env create {default}` rebuilds the "
+            f"cloud's Python and packages for {dialect.value} scripts"
         )
     try:
         spec_of(name, project_dir)

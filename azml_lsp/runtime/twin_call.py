@@ -39,8 +39,17 @@ if TYPE_CHECKING:
     from azml_lsp.bundles import ExtractedBundle
 
 HARNESS_MAIN = str(Path(__file__).resolve().parent.parent / "harness" / "__main__.py")
-#: Variables of the host's environment a twin must not see: they point at the host's packages.
-HOST_ONLY_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH", "VIRTUAL_ENV")
+#: Variables of the host's environment a twin must not see: they point at the host's packages, or
+#: (``PYTHONDONTWRITEBYTECODE``) would make every run compile the twin's packages again, since
+#: a twin is installed without bytecode and caches each module's on its first import.
+HOST_ONLY_VARIABLES = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHONSAFEPATH",
+    "VIRTUAL_ENV",
+    "PYTHONDONTWRITEBYTECODE",
+)
 
 
 def call_in_twin(
@@ -105,7 +114,6 @@ def twin_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """This process's environment without what points at the host's Python, text in UTF-8."""
     env = {k: v for k, v in os.environ.items() if k not in HOST_ONLY_VARIABLES}
     env["PYTHONIOENCODING"] = "utf-8"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra or {})
     return env
 

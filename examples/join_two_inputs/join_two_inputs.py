@@ -6,16 +6,14 @@ parameter and turns a returned tuple into the two output ports: Result Dataset g
 with their customer, the second port a summary per customer.
 """
 
-from __future__ import annotations
-
 import pandas as pd
 
 KEY = "customer_id"
 
 
 def azureml_main(
-    dataframe1: pd.DataFrame | None = None, dataframe2: pd.DataFrame | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    dataframe1: "pd.DataFrame | None" = None, dataframe2: "pd.DataFrame | None" = None
+) -> "tuple[pd.DataFrame, pd.DataFrame]":
     """Join orders (Dataset2) to customers (Dataset1) on ``customer_id``."""
     if dataframe1 is None or dataframe2 is None:
         raise ValueError("connect customers to Dataset1 and orders to Dataset2")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from azml_lsp.checker import CheckConfig, check_source
-from azml_lsp.contract import Dialect
+from azml_lsp.contract import PROFILES, Dialect
 from azml_lsp.settings import SettingsError, load_settings, save_script_inputs
 
 
@@ -37,13 +37,33 @@ def test_precedence_header_over_script_table_over_tool_table(tmp_path: Path) -> 
     assert settings.merged(dialect="designer", bundle=None).dialect == "designer"
 
 
+def test_the_strongest_source_naming_python_or_env_decides_where_runs_happen(
+    tmp_path: Path,
+) -> None:
+    script = project(
+        tmp_path,
+        '[tool.azml]\npython = "/usr/bin/python3"\n',
+        "# azml: env=classic-py27\n",
+    )
+    settings = load_settings(script)
+    assert (settings.env, settings.python) == ("classic-py27", None)
+    assert settings.merged(python="/opt/python").env is None
+    assert settings.merged(env="local").python is None
+    both = settings.merged(python="/opt/python", env="local")
+    assert (both.python, both.env) == ("/opt/python", "local")  # one source: left to the runner
+    (tmp_path / "same").mkdir()
+    same = project(tmp_path / "same", '[tool.azml]\npython = "py"\nenv = "local"\n')
+    assert (load_settings(same).python, load_settings(same).env) == ("py", "local")
+
+
 def test_config_for_file_reads_settings_and_overrides(tmp_path: Path) -> None:
     script = project(tmp_path, '[tool.azml]\ndialect = "classic"\nignore = ["AZ5"]\n')
     config = CheckConfig.for_file(script)
     assert config.dialect is Dialect.CLASSIC and config.python == "3.5"
     assert "AZ501" not in config.enabled_codes()
     override = CheckConfig.for_file(script, dialect="designer")
-    assert override.dialect is Dialect.DESIGNER and override.python == "3.8"
+    designer_python = PROFILES[Dialect.DESIGNER].default_target_python  # its default twin's
+    assert override.dialect is Dialect.DESIGNER and override.python == designer_python
 
 
 @pytest.mark.parametrize(
