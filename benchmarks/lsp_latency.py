@@ -35,6 +35,9 @@ from typing import Any
 
 import psutil
 
+#: Measured on this machine's Python: created cloud twins must not change what is measured.
+os.environ.setdefault("AZML_ENV", "local")
+
 CAPABILITIES: dict[str, Any] = {
     "workspace": {
         "configuration": True,

@@ -172,6 +172,8 @@ def azml_command(script: Path, data: Path, out: Path) -> list[str]:
         "--out",
         str(out),
         "--json",
+        "--env",
+        "local",
     ]
 
 

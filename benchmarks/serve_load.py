@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -23,6 +24,9 @@ import httpx
 import psutil
 
 from azml_lsp.serve.launch import ServiceProcess
+
+#: Measured on this machine's Python: created cloud twins must not change what is measured.
+os.environ.setdefault("AZML_ENV", "local")
 
 SCRIPT = textwrap.dedent(
     """
