@@ -1,6 +1,6 @@
 """Hostile scripts, one matrix for every way a script runs: the runtime's warm worker, the
-language server's ``azml.run`` and ``azml serve``. Each case says how its run must end; a probe
-run after it must be unaffected."""
+language server's ``azml.run``, ``azml serve``, and each cloud twin. Each case says how its run
+must end; a probe run after it must be unaffected. The scripts are valid Python 2.7 and 3."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ CASES = (
     Hostile("endless_loop", "while True:\n    pass", "timeout"),
     Hostile(
         "memory_bomb",
-        "hoard = []\nwhile True:\n    hoard.append(np.empty(1_000_000_000))",
+        "hoard = []\nwhile True:\n    hoard.append(np.empty(10**9))",
         "memory",
         ("MemoryError", "_ArrayMemoryError"),
     ),
@@ -64,7 +64,7 @@ CASES = (
     Hostile(
         "module_level_changes",
         f"return {FRAME}",
-        module_level="os.chdir('/')\nsys.path.clear()\nos.environ.clear()\nsys.modules.pop('json', None)",
+        module_level="os.chdir('/')\ndel sys.path[:]\nos.environ.clear()\nsys.modules.pop('json', None)",
     ),
 )
 IDS = [case.name for case in CASES]
@@ -76,7 +76,7 @@ import pandas as pd
 def azureml_main(dataframe1=None, dataframe2=None):
     return pd.DataFrame({
         "sum": [int(dataframe1["value"].sum()) if dataframe1 is not None else -1],
-        "path_ok": [any("site-packages" in p for p in sys.path)],
+        "path_ok": [any(os.path.isdir(os.path.join(p, "pandas")) for p in sys.path)],
         "env_ok": ["PATH" in os.environ],
         "cwd_is_work": [os.path.basename(os.getcwd()) == "work"],
     }),

@@ -198,7 +198,7 @@ def _die_like(status: int) -> None:
         signal.signal(-status, signal.SIG_DFL)
         faulthandler.disable()
         os.kill(os.getpid(), -status)
-    os._exit(status if status > 0 else 70)
+    os._exit(status)
 
 
 def _outcome(
