@@ -17,6 +17,9 @@ Sources, strongest first (explicit CLI/LSP arguments win over all of them, see
 3. ``[tool.azml]`` itself (``dialect``, ``target-python``, ``select``, ``ignore``, ``timeout``,
    ``python``, ``sandbox``, ``env``).
 
+``python`` and ``env`` both say where runs happen, so the strongest source that sets either one
+decides: a header's ``env=classic-py27`` wins over ``python = "..."`` in ``[tool.azml]``.
+
 Bad TOML, unknown keys and bad values raise :class:`SettingsError` naming the file and key.
 """
 
@@ -82,12 +85,15 @@ class ScriptSettings:
     """Where the values came from: ``path:line`` of a header, ``pyproject.toml [table]``."""
 
     def merged(self, **overrides: Any) -> ScriptSettings:
-        """A copy where every override that is not ``None`` wins."""
+        """A copy where every override that is not ``None`` wins.
+
+        ``python`` and ``env`` both say where runs happen: an override of one drops the other
+        unless it is overridden too (see :func:`where_runs`)."""
         names = {f.name for f in dataclasses.fields(self)}
         unknown = set(overrides) - names
         if unknown:
             raise TypeError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        values = {k: v for k, v in overrides.items() if v is not None}
+        values = where_runs({k: v for k, v in overrides.items() if v is not None})
         return dataclasses.replace(self, **values)
 
 
@@ -236,8 +242,24 @@ def _validated(key: str, value: Any, where: str) -> Any:
     return value
 
 
+def where_runs(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` of one source, with ``python``/``env`` completed so that the source that sets
+    either of them decides where runs happen: setting only one clears the other (declared by a
+    weaker source). A source that sets both is passed on as it is, for the runner to refuse."""
+    out = dict(values)
+    if "env" in out and "python" not in out:
+        out["python"] = None
+    elif "python" in out and "env" not in out:
+        out["env"] = None
+    return out
+
+
 def _apply(settings: ScriptSettings, values: Mapping[str, Any], base: Path) -> None:
+    values = where_runs(values)
     for key, value in values.items():
+        if value is None:
+            setattr(settings, key.replace("-", "_"), None)
+            continue
         if key in PATH_KEYS or (key == "python" and ("/" in value or "\\" in value)):
             value = str((base / value).resolve())
         setattr(settings, key.replace("-", "_"), value)

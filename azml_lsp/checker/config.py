@@ -86,7 +86,7 @@ class CheckConfig:
         select = given.pop("select", None) or settings.select
         ignore = set(settings.ignore) | set(given.pop("ignore", ()) or ())
         env = given.pop("env", None) or settings.env
-        twin = _twin_target(env, Path(path).resolve().parent)
+        twin = twin_target(env, Path(path).resolve().parent)
         return cls(
             dialect=Dialect.parse(
                 given.pop("dialect", None) or settings.dialect or twin.get("dialect")
@@ -103,9 +103,9 @@ class CheckConfig:
         )
 
 
-def _twin_target(env: str | None, project_dir: Path) -> dict[str, str]:
+def twin_target(env: str | None, project_dir: Path) -> dict[str, str]:
     """The dialect, cloud Python (``major.minor``) and pandas of the twin ``env`` (empty for
-    none or ``local``)."""
+    none or ``local``); ValueError for an unknown twin. Shared with the language server."""
     from azml_lsp.contract.twins import LOCAL
 
     if env is None or env == LOCAL:

@@ -123,7 +123,7 @@ def build_request(
         dataset1=settings.dataset1,
         dataset2=settings.dataset2,
         bundle=settings.bundle,
-        dialect=settings.dialect or "designer",
+        dialect=settings.dialect or twin_dialect(settings.env, script) or "designer",
         out_dir=str(out_dir or Path("azml-out") / script.stem),
         format="parquet" if fmt == "parquet" else "csv",
         timeout_s=settings.timeout if settings.timeout is not None else default_timeout,
@@ -132,8 +132,20 @@ def build_request(
         keep_workdir=keep_workdir,
         python=settings.python,
         env=settings.env,
+        target_python=settings.target_python,
         debug=debug,
     )
+
+
+def twin_dialect(env: str | None, script: Path) -> str | None:
+    """The dialect of the twin ``env`` names (None for none or ``local``): a script that names
+    only its twin runs with that twin's dialect, as ``azml check`` checks it."""
+    from azml_lsp.checker.config import twin_target
+
+    try:
+        return twin_target(env, script.resolve().parent).get("dialect")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _text(path: Path | None) -> str | None:

@@ -87,6 +87,12 @@ dialect_option = click.option(
 @click.option("--sample2", type=EXISTING_FILE, help="Likewise for input2.")
 @click.option("--python", "python", help="Interpreter that runs the script (needs pandas).")
 @click.option(
+    "--env",
+    "env",
+    help="Where requests run: a cloud twin (azml env list) or 'local'. Default: the script's "
+    "declared env, else the dialect's twin when it is created, else local.",
+)
+@click.option(
     "--access-log/--no-access-log",
     default=True,
     show_default=True,
@@ -107,14 +113,18 @@ def serve(
     sample1: Path | None,
     sample2: Path | None,
     python: str | None,
+    env: str | None,
     access_log: bool,
 ) -> None:
     """Serve SCRIPT's azureml_main at POST /score (OpenAPI document at /openapi.json).
 
     Every request runs the script afresh in a warm worker process, never in the server.
     The service runs whatever the script does with the request: expose it only to callers you
-    trust, and never expose a script that evaluates its input.
+    trust, and never expose a script that evaluates its input. In a cloud twin (--env), each
+    request also starts the twin's interpreter.
     """
+    from azml_lsp.cli.run import twin_dialect
+    from azml_lsp.serve.config import with_environment
     from azml_lsp.serve.security import check_bind
     from azml_lsp.serve.server import serve_forever
     from azml_lsp.settings import load_settings
@@ -122,7 +132,7 @@ def serve(
     try:
         check_bind(host, api_key)
         declared = load_settings(script).merged(
-            bundle=str(bundle) if bundle else None, dialect=dialect, python=python
+            bundle=str(bundle) if bundle else None, dialect=dialect, python=python, env=env
         )
         schemas = {
             name: TableSchema.from_file(sample)
@@ -134,7 +144,7 @@ def serve(
     config = ServeConfig(
         script=script.resolve(),
         bundle=Path(declared.bundle).resolve() if declared.bundle else None,
-        dialect=Dialect.parse(declared.dialect),
+        dialect=Dialect.parse(declared.dialect or twin_dialect(declared.env, script)),
         workers=workers,
         timeout_s=timeout,
         memory_mb=memory_mb,
@@ -143,5 +153,10 @@ def serve(
         api_key=api_key or None,
         schemas=schemas,
         python=declared.python,
+        env=declared.env,
     )
+    try:
+        config = with_environment(config)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     serve_forever(config, host=host, port=port, access_log=access_log)

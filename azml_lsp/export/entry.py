@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             format=args.format,
             timeout_s=args.timeout,
             memory_mb=None,
+            env="local",  # the job's environment is the cloud's: no twin to look for
         )
         result = run(request)
         sys.stdout.write(result.stdout)

@@ -41,7 +41,18 @@ from azml_lsp.export.environment import BASE_IMAGE, conda_environment, requireme
 Target = Literal["component", "pipeline"]
 
 #: The parts of azml_lsp a run needs on the compute: the runtime and what it imports.
-VENDORED = ("__init__.py", "py.typed", "atomic.py", "contract", "runtime", "bundles")
+VENDORED = (
+    "__init__.py",
+    "py.typed",
+    "atomic.py",
+    "cache.py",
+    "settings.py",
+    "contract",
+    "runtime",
+    "bundles",
+    "harness",
+    "envs",
+)
 CLOUD_URI = re.compile(r"^(azureml|https?|abfss?|wasbs?|adl)://|^azureml:")
 
 

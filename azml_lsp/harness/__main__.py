@@ -32,8 +32,11 @@ def main(argv):
     source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     isolate(twin_site)
     sys.path[0] = source_root  # in place of the harness folder Python put first
+    writes_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True  # no Python 2 bytecode beside this package's sources
     from azml_lsp.harness import run
 
+    sys.dont_write_bytecode = writes_bytecode  # the twin's packages cache theirs
     sys.path.remove(source_root)
     return run.main(control)
 

@@ -16,6 +16,7 @@ import sys
 import traceback
 import types
 
+from azml_lsp.harness import sandbox
 from azml_lsp.harness.channel import Channel
 from azml_lsp.harness.exchange import dump_json, load_json, native_text, optional_table, text_of
 from azml_lsp.harness.values import describe
@@ -61,8 +62,6 @@ def _run(request, channel):
     with open(request["script"], "rb") as stream:
         source = stream.read()
     if request.get("sandbox"):
-        from azml_lsp.harness import sandbox
-
         sandbox.install(**dict((str(k), v) for k, v in request["sandbox"].items()))
         if not sandbox.AUDIT_HOOKS:
             channel.send("notice", text=sandbox.WITHOUT_AUDIT_HOOKS)
@@ -87,8 +86,6 @@ def _run(request, channel):
     finally:
         os.chdir(request["import_cwd"])
         if request.get("sandbox"):
-            from azml_lsp.harness import sandbox
-
             sandbox.lift()
         if request.get("debug"):
             _end_debug_session()

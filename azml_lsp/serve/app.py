@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig
+from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig, with_environment
 from azml_lsp.serve.errors import request_error, run_error
 from azml_lsp.serve.openapi import HEALTH_PATH, OPENAPI_PATH, SCORE_PATH, openapi_document
 from azml_lsp.serve.pool import PoolClosed, WorkerPool
@@ -31,6 +31,7 @@ class ServiceState:
     """What the handlers share: the configuration, the pool and the in-flight count."""
 
     def __init__(self, config: ServeConfig) -> None:
+        config = with_environment(config)
         self.config = config
         self.pool = WorkerPool(config.workers, config.python)
         self.in_flight = 0
@@ -154,6 +155,7 @@ def create_app(config: ServeConfig) -> Starlette:
             "workers": state.pool.size,
             "busy": state.pool.busy,
             "in_flight": state.in_flight,
+            "environment": state.config.environment,
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
@@ -164,7 +166,10 @@ def create_app(config: ServeConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        errors = await state.pool.start(lambda worker: warm_up(worker, config))
+        LOG.info("requests run in %s", state.config.environment)
+        if state.config.environment_note:
+            LOG.info("%s", state.config.environment_note)
+        errors = await state.pool.start(lambda worker: warm_up(worker, state.config))
         for error in filter(None, errors):
             LOG.warning("a worker failed its warm-up run: %s", error.message)
         try:

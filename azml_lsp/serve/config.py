@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import platform
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
-from azml_lsp.runtime.model import DEFAULT_MEMORY_MB
+from azml_lsp.runtime.model import DEFAULT_MEMORY_MB, RunRequest
 from azml_lsp.serve.schema import TableSchema
 
 #: The classic request-response service's default concurrency limit (CONTRACT.md section 9).
@@ -34,3 +35,43 @@ class ServeConfig:
     schemas: dict[str, TableSchema] = field(default_factory=dict)
     """Expected columns per input name (``input1``, ``input2``), from sample datasets."""
     python: str | None = None
+    env: str | None = None
+    """Where requests run: a cloud twin's name or ``local``; None: the runtime's default (the
+    dialect's twin when created). :func:`with_environment` settles it once, at start."""
+    environment: str = ""
+    """Where requests run, in words (filled in by :func:`with_environment`)."""
+    environment_note: str = ""
+    """A line for the operator about the environment (e.g. how to create the twin)."""
+
+
+def with_environment(config: ServeConfig) -> ServeConfig:
+    """``config`` with its environment settled: the twin (or ``local``) every request runs in,
+    and its description. ValueError when it cannot be used (an unknown or uncreated twin,
+    ``python`` and ``env`` both given)."""
+    if config.environment:
+        return config
+    from azml_lsp.contract.twins import LOCAL
+    from azml_lsp.runtime.runner import resolve_environment
+
+    request = RunRequest(
+        script=str(config.script),
+        dialect=config.dialect.value,
+        python=config.python,
+        env=config.env,
+    )
+    twin, note = resolve_environment(request, config.dialect, config.script.parent)
+    if twin is not None:
+        return replace(config, env=twin.name, environment=twin.summary)
+    if config.python is not None:
+        return replace(config, environment=f"python: {config.python}")
+    here = f"{LOCAL}: Python {platform.python_version()}" + _pandas_version()
+    return replace(config, env=LOCAL, environment=here, environment_note=note)
+
+
+def _pandas_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f", pandas {version('pandas')}"
+    except PackageNotFoundError:
+        return ""

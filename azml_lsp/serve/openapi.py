@@ -128,6 +128,10 @@ def _schemas(config: ServeConfig) -> dict[str, Any]:
                 "workers": {"type": "integer"},
                 "busy": {"type": "integer"},
                 "in_flight": {"type": "integer"},
+                "environment": {
+                    "type": "string",
+                    "description": "Where requests run: a cloud twin's summary or local.",
+                },
             },
             "required": ["status"],
         },

@@ -52,6 +52,7 @@ def run_request(config: ServeConfig, workdir: Path, frames: dict[str, pd.DataFra
         timeout_s=config.timeout_s,
         memory_mb=config.memory_mb,
         python=config.python,
+        env=config.env,
     )
 
 
@@ -90,16 +91,27 @@ def internal_error(text: str) -> RunError:
     return RunError(code=0, message=text, kind="internal", detail=text)
 
 
-WARM_UP_SCRIPT = "def azureml_main(dataframe1=None, dataframe2=None):\n    return None\n"
+WARM_UP_SCRIPT = """import pandas as pd
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    return pd.DataFrame({"ready": [1]}),
+"""
+"""A script every dialect and every twin's Python accepts: a one-row table in a tuple."""
 
 
 def warm_up(worker: WarmWorker, config: ServeConfig) -> RunError | None:
-    """Run a no-op script once, so the worker is warm before the first request; its error."""
+    """Run a no-op script once, in the requests' environment, so the worker (and a twin's
+    interpreter) is warm before the first request; its error."""
     with owned_tempdir("azml-serve-") as tmp:
         script = tmp / "warm_up.py"
         script.write_text(WARM_UP_SCRIPT, encoding="utf-8")
         request = RunRequest(
-            script=str(script), dialect=config.dialect.value, timeout_s=60, python=config.python
+            script=str(script),
+            dialect=config.dialect.value,
+            timeout_s=60,
+            python=config.python,
+            env=config.env,
         )
         try:
             result = worker.run(request)

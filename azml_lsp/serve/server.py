@@ -19,6 +19,7 @@ def serve_forever(
     import uvicorn
 
     check_bind(host, config.api_key)
+    _log_like_uvicorn()
     logging.getLogger("azml_lsp.serve").info("serving %s on %s:%s", config.script, host, port)
     uvicorn.run(
         create_app(config),
@@ -29,3 +30,17 @@ def serve_forever(
         timeout_graceful_shutdown=int(config.timeout_s) + 1,
         server_header=False,
     )
+
+
+def _log_like_uvicorn() -> None:
+    """Show the service's own messages (from INFO up) on stderr, formatted as uvicorn's are."""
+    from uvicorn.logging import DefaultFormatter
+
+    log = logging.getLogger("azml_lsp.serve")
+    if log.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(DefaultFormatter("%(levelprefix)s %(message)s", use_colors=False))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False

@@ -3,7 +3,12 @@
 Both may give the values directly or under an ``azml`` section::
 
     {"azml": {"dialect": "classic", "targetPython": "3.5", "python": "/usr/bin/python3",
-              "timeout": 120, "diagnosticsDelay": 0.03, "prestartWorker": false}}
+              "env": "classic-py27", "timeout": 120, "diagnosticsDelay": 0.03,
+              "prestartWorker": false}}
+
+``env`` is where runs happen (a cloud twin's name or ``local``); it wins over ``python`` here, as
+editors send the interpreter that runs the server as ``python``. A script's own ``env`` or
+``python`` (header, ``pyproject.toml``) wins over both.
 
 Per-script inputs (datasets, bundle) are not here: they come from the script's header comment and
 ``pyproject.toml`` (``azml_lsp.settings``); the arguments of a command win over both.
@@ -23,6 +28,7 @@ _KEYS = {
     "target_python": "target_python",
     "target-python": "target_python",
     "python": "python",
+    "env": "env",
     "timeout": "timeout",
     "diagnosticsDelay": "diagnostics_delay",
     "prestartWorker": "prestart_worker",
@@ -40,6 +46,8 @@ class ServerConfig:
     dialect: Dialect | None = None
     target_python: str | None = None
     python: str | None = None
+    env: str | None = None
+    """Where runs happen when the script does not say: a cloud twin's name or ``local``."""
     timeout: float | None = None
     diagnostics_delay: float = 0.03
     """Seconds to wait after a change before checking, so fast typing checks once."""
@@ -84,4 +92,19 @@ def _validated(name: str, key: str, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ConfigError(f"setting '{SECTION}.{key}': expected a string, got {value!r}")
+    if name == "env":
+        return _environment(key, value)
     return value
+
+
+def _environment(key: str, value: str) -> str | None:
+    """A twin's name or ``local``; an empty string means "not set"."""
+    from azml_lsp.contract.twins import LOCAL, check_name
+
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return text if text == LOCAL else check_name(text)
+    except ValueError as exc:
+        raise ConfigError(f"setting '{SECTION}.{key}': {exc}") from None

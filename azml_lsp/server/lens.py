@@ -1,4 +1,5 @@
-"""Code lenses above ``azureml_main``: Run and Debug, titled with the inputs they will use."""
+"""Code lenses above ``azureml_main``: Run and Debug, titled with the inputs and the declared
+environment they will use (the command reads the script's settings when it runs)."""
 
 from __future__ import annotations
 
@@ -41,18 +42,21 @@ def code_lenses(
     start = mapper.to_position(entry.line - 1, entry.column)
     where = types.Range(start, start)
     inputs = describe_inputs(context)
+    env = f", in {context.env}" if context.env else ""
     argument = {"uri": uri}
     return [
         types.CodeLens(
             where,
             types.Command(
-                title=f"▶ Run ({inputs}, {context.dialect.value})",
+                title=f"▶ Run ({inputs}, {context.dialect.value}{env})",
                 command=RUN_COMMAND,
                 arguments=[argument],
             ),
         ),
         types.CodeLens(
             where,
-            types.Command(title=f"Debug ({inputs})", command=DEBUG_COMMAND, arguments=[argument]),
+            types.Command(
+                title=f"Debug ({inputs}{env})", command=DEBUG_COMMAND, arguments=[argument]
+            ),
         ),
     ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,7 +15,7 @@ from azml_lsp.runtime.model import DEFAULT_TIMEOUT_S, DebugOptions, RunRequest, 
 from azml_lsp.server.config import ServerConfig
 from azml_lsp.server.script_context import ScriptContext, path_of
 
-_ARGUMENT_KEYS = ("uri", "dataset1", "dataset2", "bundle", "dialect")
+_ARGUMENT_KEYS = ("uri", "dataset1", "dataset2", "bundle", "dialect", "env")
 
 
 class CommandError(ValueError):
@@ -29,6 +31,8 @@ class RunArguments:
     dataset2: str | None = None
     bundle: str | None = None
     dialect: str | None = None
+    env: str | None = None
+    """Where the run happens: a cloud twin's name or ``local``."""
 
     @classmethod
     def parse(cls, command: str, arguments: Any) -> RunArguments:
@@ -58,6 +62,14 @@ class RunArguments:
                 Dialect.parse(given["dialect"])
             except ValueError as exc:
                 raise CommandError(f"{command}: field 'dialect': {exc}") from None
+        if given.get("env") is not None:
+            from azml_lsp.contract.twins import LOCAL, check_name
+
+            try:
+                if given["env"] != LOCAL:
+                    check_name(given["env"])
+            except ValueError as exc:
+                raise CommandError(f"{command}: field 'env': {exc}") from None
         return cls(**given)
 
 
@@ -82,6 +94,7 @@ def build_request(
     timeout = settings.timeout or config.timeout
     if timeout is None:
         timeout = None if debug is not None else DEFAULT_TIMEOUT_S
+    python, env = where_runs(arguments, context, config)
     return RunRequest(
         script=script,
         dataset1=_resolve(arguments.dataset1, base) or settings.dataset1,
@@ -93,9 +106,32 @@ def build_request(
         out_dir=str(Path(out_root) / "azml-out" / Path(context.path or script).stem),
         timeout_s=timeout,
         sandbox="strict" if settings.sandbox == "strict" else "off",
-        python=settings.python or config.python,
+        python=python,
+        env=env,
+        target_python=context.target_python,
         debug=debug,
     )
+
+
+def where_runs(
+    arguments: RunArguments, context: ScriptContext, config: ServerConfig
+) -> tuple[str | None, str | None]:
+    """The ``python`` and ``env`` of a run: the argument's ``env``, else the script's settings
+    when they name either, else the server's (where ``env`` wins over ``python``).
+
+    A ``python`` setting naming the server's own interpreter (what editors send) selects
+    nothing: the runtime's default then applies, as for ``azml run``."""
+    settings = context.settings
+    if arguments.env is not None:
+        return None, arguments.env
+    if settings.env is not None or settings.python is not None:
+        return settings.python, settings.env
+    if config.env is not None:
+        return None, config.env
+    python = config.python
+    if python is not None and os.path.abspath(python) == os.path.abspath(sys.executable):
+        python = None
+    return python, None
 
 
 def script_to_run(path: str, source: str) -> str:

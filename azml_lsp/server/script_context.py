@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pygls.uris import to_fs_path
 
+from azml_lsp.checker.config import twin_target
 from azml_lsp.contract import DEFAULT_DIALECT, Dialect
 from azml_lsp.server.config import ServerConfig
 from azml_lsp.settings import ScriptSettings, SettingsError, load_settings
@@ -23,6 +24,11 @@ class ScriptContext:
     settings: ScriptSettings = field(default_factory=ScriptSettings)
     dialect: Dialect = DEFAULT_DIALECT
     target_python: str | None = None
+    env: str | None = None
+    """Where runs happen, as declared: the script's ``env`` (header, pyproject), else the
+    server's; None: the runtime's default (the dialect's twin when created)."""
+    cloud_pandas: str | None = None
+    """The pandas of the twin ``env`` names, which the checker's pandas rules compare with."""
     settings_error: str | None = None
     """Why the declared settings could not be read (shown as a diagnostic)."""
 
@@ -60,13 +66,35 @@ def script_context(uri: str, source: str, config: ServerConfig) -> ScriptContext
             settings = load_settings(path, source)
         except (SettingsError, OSError) as exc:
             error = str(exc)
+    # the strongest source that says where runs happen decides (see settings.where_runs)
+    declared = settings.env is not None or settings.python is not None
+    env = settings.env if declared else config.env
+    twin: dict[str, str] = {}
+    try:
+        twin = twin_target(env, Path(path).parent if path else Path.cwd())
+    except ValueError as exc:
+        error = error or str(exc)
+    script_twin, config_twin = (twin, {}) if declared else ({}, twin)
+    configured = config.dialect.value if config.dialect else None
     dialect = (
-        Dialect.parse(settings.dialect) if settings.dialect else config.dialect or DEFAULT_DIALECT
+        settings.dialect
+        or script_twin.get("dialect")
+        or configured
+        or config_twin.get("dialect")
+        or DEFAULT_DIALECT.value
+    )
+    target = (
+        settings.target_python
+        or script_twin.get("python")
+        or config.target_python
+        or config_twin.get("python")
     )
     return ScriptContext(
         path=path,
         settings=settings,
-        dialect=dialect,
-        target_python=settings.target_python or config.target_python,
+        dialect=Dialect.parse(dialect),
+        target_python=target,
+        env=env,
+        cloud_pandas=twin.get("pandas"),
         settings_error=error,
     )

@@ -38,6 +38,12 @@ nil runs `azml-python' -m azml_lsp lsp."
 nil leaves it to the script's header, pyproject.toml or the server."
   :type '(choice (const nil) (const "designer") (const "classic")))
 
+(defcustom azml-env nil
+  "Where runs happen: a cloud twin such as \"classic-py27\" (`azml env create NAME'),
+or \"local\".  A script's own env (its `# azml:' header or pyproject.toml) wins;
+nil: the dialect's twin when it is created, else local."
+  :type '(choice (const nil) string))
+
 (defcustom azml-modes '(python-mode python-ts-mode)
   "Major modes whose buffers get the azml server."
   :type '(repeat symbol))
@@ -58,8 +64,13 @@ nil leaves it to the script's header, pyproject.toml or the server."
 (defun azml--contact (&optional _interactive)
   "The eglot contact of the azml server."
   (append (or azml-server-command (list azml-python "-m" "azml_lsp" "lsp"))
-          (list :initializationOptions
-                (if azml-dialect (list :dialect azml-dialect) eglot--{}))))
+          (list :initializationOptions (azml--options))))
+
+(defun azml--options ()
+  "The server settings from `azml-dialect' and `azml-env'."
+  (let ((options (append (when azml-dialect (list :dialect azml-dialect))
+                         (when azml-env (list :env azml-env)))))
+    (or options eglot--{})))
 
 ;;;###autoload
 (defun azml-setup (&optional no-auto-start)
@@ -141,10 +152,13 @@ ON-RESULT is called with the reply."
   "Show RESULT (the `azml.run' plist) of SCRIPT in *azml results*; return it."
   (let ((buffer (get-buffer-create "*azml results*")))
     (with-current-buffer buffer
-      (let ((inhibit-read-only t))
+      (let ((inhibit-read-only t)
+            (environment (azml--text (plist-get result :environment))))
         (erase-buffer)
         (special-mode)
         (insert (if (eq (plist-get result :ok) t) "azml run: OK\n" "azml run: FAILED\n"))
+        (unless (string-empty-p environment)
+          (insert "Ran in " environment "\n"))
         (mapc #'azml--insert-table (plist-get result :outputs))
         (mapc (lambda (image) (insert "Image: " (azml--text image) "\n"))
               (plist-get result :images))

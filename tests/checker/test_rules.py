@@ -78,6 +78,8 @@ CASES = [
          config={"target_python": "3.5"}),
     Case("AZ301", GOOD_MAIN + "if (n := 3):\n    pass\n", GOOD_MAIN,
          config={"target_python": "3.7"}),
+    Case("AZ301", "from __future__ import annotations\n" + GOOD_MAIN,
+         "from __future__ import division\n" + GOOD_MAIN, config={"target_python": "3.6"}),
     Case("AZ301", "def f(a: int) -> int:\n    return a\n" + GOOD_MAIN, GOOD_MAIN,
          config={"dialect": "classic", "target_python": "2.7"}),
     Case("AZ301", '"""Doc."""\nprint("a", 1)\n' + GOOD_MAIN, 'print("a")\n' + GOOD_MAIN,

@@ -89,3 +89,6 @@ def check_results_view(findings: Findings) -> None:
     images = (findings.get("run") or {}).get("images") or []
     assert images, f"the run collected no plot: {findings.get('run')}"
     assert all(image in view for image in images), f"the view does not list {images}:\n{view}"
+    environment = (findings.get("run") or {}).get("environment") or ""
+    assert environment.startswith("local: Python"), f"the run says it ran in {environment!r}"
+    assert f"Ran in {environment}" in view, f"the view does not say where the run happened:\n{view}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -52,6 +53,13 @@ def test_failed_run_links_the_panel_to_the_failing_line(findings: Findings) -> N
     assert failed.get("ok") is False, f"{script.name} should fail: {failed}; {describe(findings)}"
     assert failed["error"]["line"] == failing, failed["error"]
     assert f'data-line="{failing}"' in findings["failed_panel_html"]
+
+
+def test_results_panel_says_where_the_run_happened(findings: Findings) -> None:
+    environment = (findings.get("failed_run") or {}).get("environment") or ""
+    assert environment.startswith("local: Python"), f"{environment!r}; {describe(findings)}"
+    line = f'<p class="environment">Ran in {html.escape(environment)}</p>'
+    assert line in findings["failed_panel_html"]
 
 
 def test_results_panel_shows_the_plot(findings: Findings) -> None:

@@ -203,6 +203,7 @@ def _features(
             yield args.kwonlyargs[0], (3, 0), "keyword-only parameters"
     if target[0] == 2:
         yield from _python3_only(ctx)
+    yield from _future_features(ctx)
     yield from _unpacking(ctx)
     for binop in ctx.nodes(ast.BinOp):
         if isinstance(binop.op, ast.MatMult):
@@ -216,6 +217,20 @@ def _features(
             for decorator in func.decorator_list:
                 if not _dotted_call(decorator):
                     yield decorator, (3, 9), "decorators that are arbitrary expressions"
+
+
+def _future_features(ctx: Context) -> Iterator[tuple[ast.AST, tuple[int, int], str]]:
+    """``from __future__ import X`` needs the Python that introduced X (``annotations``: 3.7)."""
+    import __future__ as future
+
+    for node in ctx.nodes(ast.ImportFrom):
+        if node.module != "__future__":
+            continue
+        for alias in node.names:
+            release = getattr(getattr(future, alias.name, None), "getOptionalRelease", None)
+            if release is not None:
+                major, minor = release()[:2]
+                yield node, (major, minor), f"`from __future__ import {alias.name}`"
 
 
 def _python3_only(ctx: Context) -> Iterator[tuple[ast.AST, tuple[int, int], str]]:

@@ -1,6 +1,7 @@
 " azml-lsp commands sent through ALE's connection to the `azml` linter.
 
-" The command argument for a buffer from `key=value` words (dataset1, dataset2, bundle, dialect).
+" The command argument for a buffer from `key=value` words (dataset1, dataset2, bundle, dialect,
+" env).
 function! azml#Argument(buffer, words) abort
     let l:argument = {'uri': ale#util#ToURI(expand('#' . a:buffer . ':p'))}
 
@@ -9,13 +10,14 @@ function! azml#Argument(buffer, words) abort
     endif
 
     for l:word in a:words
-        let l:match = matchlist(l:word, '\v^(dataset1|dataset2|bundle|dialect)\=(.+)$')
+        let l:match = matchlist(l:word, '\v^(dataset1|dataset2|bundle|dialect|env)\=(.+)$')
 
         if empty(l:match)
-            throw 'azml: expected dataset1=FILE, dataset2=FILE, bundle=PATH or dialect=NAME, got ' . l:word
+            throw 'azml: expected dataset1=FILE, dataset2=FILE, bundle=PATH, dialect=NAME or env=NAME, got ' . l:word
         endif
 
-        let l:argument[l:match[1]] = l:match[1] is# 'dialect' ? l:match[2] : fnamemodify(l:match[2], ':p')
+        let l:named = index(['dialect', 'env'], l:match[1]) >= 0
+        let l:argument[l:match[1]] = l:named ? l:match[2] : fnamemodify(l:match[2], ':p')
     endfor
 
     return l:argument
@@ -48,9 +50,14 @@ function! s:Block(title, text) abort
     return empty(a:text) ? [] : [a:title . ':'] + map(split(a:text, "\n"), '"  " . v:val')
 endfunction
 
-" Lines describing a run result: status, tables, images, output streams and error.
+" Lines describing a run result: status, where it ran, tables, images, output streams and error.
 function! azml#ResultLines(result) abort
     let l:lines = [a:result.ok is v:true ? 'azml run: OK' : 'azml run: FAILED']
+    let l:environment = s:Text(get(a:result, 'environment', ''))
+
+    if !empty(l:environment)
+        call add(l:lines, 'Ran in ' . l:environment)
+    endif
 
     for l:output in get(a:result, 'outputs', [])
         call add(l:lines, printf('Result port %s: %s rows x %d columns  (%s)',

@@ -29,6 +29,8 @@ export interface RunResult {
   duration_s?: number;
   warnings?: string[];
   error: RunError | null;
+  /** Where the script ran: `local: Python 3.11.7, pandas 2.2.3` or a cloud twin's summary. */
+  environment?: string;
 }
 
 export interface DebugAddress {
@@ -43,6 +45,8 @@ export interface CommandArgument {
   dataset2?: string;
   bundle?: string;
   dialect?: string;
+  /** A cloud twin's name or `local`; wins over the script's settings. */
+  env?: string;
 }
 
 export const INPUT_KEYS = ['dataset1', 'dataset2', 'bundle'] as const;

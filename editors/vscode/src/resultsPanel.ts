@@ -36,7 +36,7 @@ function textBlock(title: string, text: string | undefined): string {
   return text ? `<h2>${title}</h2><pre class="${title}">${escape(text)}</pre>` : '';
 }
 
-/** The webview that shows a run: result tables, plots, stdout/stderr and the error. */
+/** The webview that shows a run: where it ran, result tables, plots, stdout/stderr and the error. */
 export class ResultsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private script: vscode.Uri | undefined;
@@ -95,6 +95,9 @@ export class ResultsPanel implements vscode.Disposable {
     const warnings = (result.warnings ?? []).map((w) => `<li>${escape(w)}</li>`).join('');
     const status = result.ok ? 'OK' : 'FAILED';
     const duration = typeof result.duration_s === 'number' ? ` in ${result.duration_s.toFixed(1)} s` : '';
+    const environment = result.environment
+      ? `<p class="environment">Ran in ${escape(result.environment)}</p>`
+      : '';
     return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource}; style-src 'unsafe-inline'; script-src 'nonce-${nonce}';">
@@ -103,12 +106,13 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 h1 { font-size: 1.2em; } h2 { font-size: 1em; margin-top: 1.2em; }
 .ok { color: var(--vscode-testing-iconPassed, green); } .failed { color: var(--vscode-errorForeground, red); }
 table { border-collapse: collapse; } th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 2px 8px; text-align: left; }
-tr.dtypes td { font-style: italic; opacity: 0.7; } .path { opacity: 0.7; font-size: 0.9em; }
+tr.dtypes td { font-style: italic; opacity: 0.7; } .path, .environment { opacity: 0.7; font-size: 0.9em; }
 pre { background: var(--vscode-textCodeBlock-background, #8881); padding: 0.5em; white-space: pre-wrap; }
 img { max-width: 100%; background: white; }
 </style></head>
 <body>
 <h1>${escape(path.basename(script.fsPath))}: <span class="${status.toLowerCase()}">${status}</span>${escape(duration)} <small>(${escape(result.dialect ?? '')})</small></h1>
+${environment}
 ${errorHtml}
 ${warnings ? `<ul class="warnings">${warnings}</ul>` : ''}
 ${result.outputs.map(tableHtml).join('\n')}

@@ -5,6 +5,7 @@ import { CommandArgument, INPUT_KEYS } from './model';
 export interface AzmlSettings {
   python: string | undefined;
   dialect: string | undefined;
+  env: string | undefined;
   targetPython: string | undefined;
   runTimeoutS: number;
   startTimeoutS: number;
@@ -21,6 +22,7 @@ export function readSettings(resource?: vscode.Uri): AzmlSettings {
   return {
     python: text(config.get<string>('python')),
     dialect: text(config.get<string>('dialect')),
+    env: text(config.get<string>('env')),
     targetPython: text(config.get<string>('targetPython')),
     runTimeoutS: config.get<number>('runTimeout', 600),
     startTimeoutS: config.get<number>('startTimeout', 30),
@@ -28,11 +30,19 @@ export function readSettings(resource?: vscode.Uri): AzmlSettings {
   };
 }
 
-/** The settings the server reads (`initializationOptions`, `didChangeConfiguration`). */
+/**
+ * The settings the server reads (`initializationOptions`, `didChangeConfiguration`); an empty
+ * setting is sent as null, which puts the server's value back to its default.
+ */
 export function serverSettings(settings: AzmlSettings, python: string): Record<string, unknown> {
-  const values: Record<string, unknown> = { python, timeout: settings.runTimeoutS };
-  if (settings.dialect) values.dialect = settings.dialect;
-  if (settings.targetPython) values.targetPython = settings.targetPython;
+  const values: Record<string, unknown> = {
+    python,
+    timeout: settings.runTimeoutS,
+    dialect: settings.dialect ?? null,
+    targetPython: settings.targetPython ?? null,
+    // where runs happen; the server lets it win over `python`, and a script's own `env` over it
+    env: settings.env ?? null,
+  };
   return { azml: values };
 }
 

@@ -9,6 +9,9 @@ M.config = {
   cmd = nil,
   python = "python3",
   dialect = nil, -- "designer" or "classic"; nil lets the server decide
+  -- where runs happen: a cloud twin ("classic-py27", see `azml env list`) or "local"; a script's
+  -- own `env` (header, pyproject.toml) wins; nil: the dialect's twin when created, else local
+  env = nil,
   root_markers = { "pyproject.toml", ".git", "setup.cfg" },
   filetypes = { "python" },
   on_attach = nil,
@@ -44,7 +47,7 @@ function M.attach(bufnr)
   local root = root_dir(path)
   local id = clients[root]
   if id == nil or vim.lsp.get_client_by_id(id) == nil then
-    local settings = { azml = { dialect = M.config.dialect } }
+    local settings = { azml = { dialect = M.config.dialect, env = M.config.env } }
     id = vim.lsp.start_client({
       name = "azml",
       cmd = server_cmd(),
@@ -69,15 +72,19 @@ local function client_for(bufnr)
   return id and vim.lsp.get_client_by_id(id)
 end
 
---- Parses `key=value` words (dataset1=, dataset2=, bundle=, dialect=) into a command argument.
+--- Parses `key=value` words (dataset1=, dataset2=, bundle=, dialect=, env=) into a command
+--- argument.
 function M.arguments(bufnr, words)
   local arg = { uri = vim.uri_from_bufnr(bufnr), dialect = M.config.dialect }
+  local names = { dialect = true, env = true }
   for _, word in ipairs(words or {}) do
     local key, value = word:match("^(%w+)=(.+)$")
-    if key == nil or not vim.tbl_contains({ "dataset1", "dataset2", "bundle", "dialect" }, key) then
-      error("azml: expected dataset1=FILE, dataset2=FILE, bundle=PATH or dialect=NAME, got " .. word)
+    if key == nil
+      or not vim.tbl_contains({ "dataset1", "dataset2", "bundle", "dialect", "env" }, key) then
+      error("azml: expected dataset1=FILE, dataset2=FILE, bundle=PATH, dialect=NAME or env=NAME, got "
+        .. word)
     end
-    arg[key] = key == "dialect" and value or vim.fn.fnamemodify(value, ":p")
+    arg[key] = names[key] and value or vim.fn.fnamemodify(value, ":p")
   end
   return arg
 end

@@ -40,9 +40,12 @@ local function text_block(title, text, lines)
   end
 end
 
---- Lines describing a run: status, tables, images, output streams, error.
+--- Lines describing a run: status, where it ran, tables, images, output streams, error.
 function M.lines(result)
   local lines = { result.ok and "azml run: OK" or "azml run: FAILED" }
+  if result.environment ~= nil and result.environment ~= vim.NIL and result.environment ~= "" then
+    table.insert(lines, "Ran in " .. cell(result.environment))
+  end
   for _, output in ipairs(result.outputs or {}) do
     vim.list_extend(lines, table_lines(output))
   end

@@ -1,7 +1,8 @@
 " ALE linter definition for azml-lsp: the `azml lsp` language server over stdio.
 " Options: g:ale_python_azml_executable (default 'python3', the interpreter with azml_lsp),
 "          g:ale_python_azml_command (default '%e -m azml_lsp lsp'),
-"          g:azml_dialect ('designer' or 'classic'; unset: the server's default).
+"          g:azml_dialect ('designer' or 'classic'; unset: the server's default),
+"          g:azml_env (a cloud twin such as 'classic-py27', or 'local'; a script's own env wins).
 
 call ale#Set('python_azml_executable', 'python3')
 call ale#Set('python_azml_command', '%e -m azml_lsp lsp')
@@ -21,7 +22,17 @@ function! ale_linters#python#azml#GetProjectRoot(buffer) abort
 endfunction
 
 function! ale_linters#python#azml#GetInitializationOptions(buffer) abort
-    return exists('g:azml_dialect') ? {'dialect': g:azml_dialect} : {}
+    let l:options = {}
+
+    if exists('g:azml_dialect')
+        let l:options.dialect = g:azml_dialect
+    endif
+
+    if exists('g:azml_env')
+        let l:options.env = g:azml_env
+    endif
+
+    return l:options
 endfunction
 
 call ale#linter#Define('python', {
