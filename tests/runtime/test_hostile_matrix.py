@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,13 +41,17 @@ def probe_frame(out: Path) -> dict[str, object]:
     return {name: row[name].item() for name in PROBE_ROW}
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_hostile_run_then_a_normal_one(worker: WarmWorker, tmp_path: Path, case: Hostile) -> None:
+def run_case_then_probe(worker: WarmWorker, tmp_path: Path, case: Hostile, **options: Any) -> None:
+    """Run ``case`` (expected as it says), then the probe, which must be unaffected; ``options``
+    go into both requests (``env``)."""
     script = tmp_path / f"{case.name}.py"
     script.write_text(case.script(), encoding="utf-8")
-    result = worker.run(
-        RunRequest(script=str(script), out_dir=str(tmp_path / "hostile"), timeout_s=TIMEOUT_S)
+    hostile = RunRequest(
+        script=str(script), out_dir=str(tmp_path / "hostile"), timeout_s=TIMEOUT_S, **options
     )
+    result = worker.run(hostile)
+    if "env" in options:
+        assert result.environment.startswith(f"{options['env']} twin:"), result.environment
     assert_ends_as_expected(case, result)
     assert result.duration_s < TIMEOUT_S + 15
     if case.name == "stdout_flood":
@@ -56,7 +61,14 @@ def test_hostile_run_then_a_normal_one(worker: WarmWorker, tmp_path: Path, case:
     data = tmp_path / "numbers.csv"
     data.write_text(PROBE_INPUT, encoding="utf-8")
     after = worker.run(
-        RunRequest(script=str(probe), dataset1=str(data), out_dir=str(tmp_path / "probe"))
+        RunRequest(
+            script=str(probe), dataset1=str(data), out_dir=str(tmp_path / "probe"), **options
+        )
     )
     assert after.ok, after.error
     assert probe_frame(tmp_path / "probe") == PROBE_ROW
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_hostile_run_then_a_normal_one(worker: WarmWorker, tmp_path: Path, case: Hostile) -> None:
+    run_case_then_probe(worker, tmp_path, case)
