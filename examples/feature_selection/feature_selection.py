@@ -15,7 +15,7 @@ SEED = 0
 
 def rank_features(frame: pd.DataFrame, target: str) -> pd.DataFrame:
     """Importance of every column but ``target`` for predicting ``target``, highest first."""
-    features = frame.drop(columns=[target])
+    features = frame.drop([target], axis=1)  # drop(columns=) needs pandas 0.21
     model = ExtraTreesClassifier(n_estimators=TREES, random_state=SEED)
     model.fit(features.values, frame[target].values)
     ranking = pd.DataFrame(

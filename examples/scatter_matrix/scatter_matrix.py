@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 try:
@@ -27,7 +28,7 @@ def azureml_main(
     """Plot every pair of numeric columns of Dataset1; return Dataset1 unchanged."""
     if dataframe1 is None:
         raise ValueError("connect a table with numeric columns to Dataset1")
-    numeric = dataframe1.select_dtypes(include="number")
+    numeric = dataframe1.select_dtypes(include=[np.number])  # "number" needs pandas 0.20
     axes = scatter_matrix(numeric, figsize=(8, 8), diagonal="hist", alpha=0.6)
     figure = axes[0, 0].get_figure()
     figure.suptitle("Scatter matrix of {} rows".format(len(numeric)))
