@@ -106,7 +106,7 @@ class CheckConfig:
 def twin_target(env: str | None, project_dir: Path) -> dict[str, str]:
     """The dialect, cloud Python (``major.minor``) and pandas of the twin ``env`` (empty for
     none or ``local``); ValueError for an unknown twin. Shared with the language server."""
-    from azml_lsp.contract.twins import LOCAL
+    from azml_lsp.contract.twins import LOCAL, cloud_version, minor_version
 
     if env is None or env == LOCAL:
         return {}
@@ -117,6 +117,6 @@ def twin_target(env: str | None, project_dir: Path) -> dict[str, str]:
         spec = spec_of(env, project_dir)
     except EnvError as exc:
         raise ValueError(str(exc)) from None
-    target = {"dialect": spec.dialect.value, "python": ".".join(spec.cloud_python.split(".")[:2])}
-    pandas = next((pin.version for pin in spec.packages if pin.name == "pandas"), None)
+    target = {"dialect": spec.dialect.value, "python": minor_version(spec.cloud_python)}
+    pandas = cloud_version(spec, "pandas")  # the cloud's, as the dialects' defaults are
     return {**target, "pandas": pandas} if pandas else target
