@@ -16,7 +16,7 @@ def main() -> Any:
     """Entry point of ``azml`` and ``python -m azml_lsp``."""
     args = sys.argv[1:]
     if args[:1] and args[0] in RUNNING and not any(a in NOT_PRESTARTED for a in args):
-        from azml_lsp.runtime import prestart
+        from azml_lsp.runtime.processes import prestart
 
         prestart.start()
     from azml_lsp.cli import main as cli_main

@@ -169,7 +169,8 @@ def _announce_debugger(event: dict[str, Any]) -> None:
 
 def execute_and_report(request: RunRequest, as_json: bool) -> None:
     """Run, print the result (JSON or a summary) and exit with the run's status."""
-    from azml_lsp.runtime import prestart, run
+    from azml_lsp.runtime import run
+    from azml_lsp.runtime.processes import prestart
 
     worker = prestart.take()
     execute = worker.run if worker is not None else run

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from azml_lsp.runtime.layout import OUTPUT_NAMES
+from azml_lsp.runtime.outputs.layout import OUTPUT_NAMES
 
 InputType = Literal["uri_file", "mltable"]
 

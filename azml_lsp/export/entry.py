@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from azml_lsp.runtime import RunRequest, run
-from azml_lsp.runtime.layout import OUTPUT_NAMES
-from azml_lsp.runtime.mltable_folder import MLTABLE_FILE, read_mltable_folder
+from azml_lsp.runtime.inputs.mltable_folder import MLTABLE_FILE, read_mltable_folder
+from azml_lsp.runtime.outputs.layout import OUTPUT_NAMES
 
 #: Output folder names of the component: the two table ports and the device folder.
 OUTPUTS = tuple(OUTPUT_NAMES[key] for key in ("port1", "port2", "images"))

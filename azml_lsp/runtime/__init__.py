@@ -2,7 +2,7 @@
 
 User code always runs in a child process; :func:`run` returns a :class:`RunResult` and never
 raises for a failure of the script, its inputs or its bundle. Names load on first use, so a
-process that only starts a run's child (``azml_lsp.runtime.launch``) imports nothing more.
+process that only starts a run's child (``azml_lsp.runtime.processes.launch``) imports nothing more.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from azml_lsp.runtime.model import DebugOptions, RunError, RunRequest, RunResult
+    from azml_lsp.runtime.processes.worker import WarmWorker
     from azml_lsp.runtime.runner import EventHandler, prepare_request, run
-    from azml_lsp.runtime.worker import WarmWorker
 
 #: public name -> the module that defines it
 _HOMES = {
@@ -24,7 +24,7 @@ _HOMES = {
     "EventHandler": "runner",
     "prepare_request": "runner",
     "run": "runner",
-    "WarmWorker": "worker",
+    "WarmWorker": "processes.worker",
 }
 
 __all__ = [

@@ -27,7 +27,7 @@ from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_erro
 
 if TYPE_CHECKING:
     from azml_lsp.bundles import ExtractedBundle
-    from azml_lsp.runtime.text_twins import TextTwins
+    from azml_lsp.runtime.inputs.text_twins import TextTwins
 
 
 def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[
     started = time.perf_counter()
     dialect = Dialect.parse(request.dialect)
     payload: dict[str, Any] = {"outputs": [], "images": [], "warnings": [], "error": None}
-    from azml_lsp.runtime.text_twins import TextTwins
+    from azml_lsp.runtime.inputs.text_twins import TextTwins
 
     twins = TextTwins()
     try:
@@ -45,7 +45,7 @@ def execute(request: RunRequest, layout: RunDir, channel: EventChannel) -> dict[
             _activate_bundle(layout, extracted)
             value = _import_and_call(request, dialect, layout, frames, channel)
         else:
-            from azml_lsp.runtime.twin_call import call_in_twin
+            from azml_lsp.runtime.twins.call import call_in_twin
 
             value = call_in_twin(
                 request, dialect, layout, frames, extracted, channel, payload["warnings"]
@@ -189,7 +189,7 @@ def _import_and_call(
     copy.write_bytes(source)
     module = types.ModuleType(name)
     module.__file__ = str(copy)
-    from azml_lsp.runtime.limits import await_process_cap
+    from azml_lsp.runtime.processes.limits import await_process_cap
 
     await_process_cap()
     if request.sandbox == "strict":
@@ -328,7 +328,7 @@ def prepare_process(
 ) -> None:
     """Per-process setup shared by the one-shot child and the warm worker's forked children
     (``cap_report``: the parent caps the processes meanwhile, see ``limits.apply_limits``)."""
-    from azml_lsp.runtime.limits import apply_limits
+    from azml_lsp.runtime.processes.limits import apply_limits
 
     apply_limits(request, layout, parent, cap_report)
 
@@ -340,7 +340,7 @@ def run_in_this_process(
     if request.debug is None or request.twin is not None:
         return execute(request, layout, channel)
     from azml_lsp.runtime.debugging import end_debug_session, listen_and_wait
-    from azml_lsp.runtime.limits import await_process_cap
+    from azml_lsp.runtime.processes.limits import await_process_cap
 
     await_process_cap()  # the debugger's adapter process belongs to the run
     listen_and_wait(request.debug, channel)

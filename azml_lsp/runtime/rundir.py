@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from azml_lsp.runtime.layout import images_dir, table_path
 from azml_lsp.runtime.model import RunRequest
+from azml_lsp.runtime.outputs.layout import images_dir, table_path
 from azml_lsp.runtime.tempdirs import OwnedTempDir
 
 if TYPE_CHECKING:

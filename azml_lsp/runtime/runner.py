@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from azml_lsp.contract import Dialect
 from azml_lsp.contract.twins import LOCAL, default_twin
 from azml_lsp.runtime.model import MIN_MEMORY_MB, RunError, RunRequest, RunResult, TwinTarget
-from azml_lsp.runtime.oneshot import spawn_oneshot
+from azml_lsp.runtime.processes.oneshot import spawn_oneshot
+from azml_lsp.runtime.processes.supervisor import ChildHandle, supervise
 from azml_lsp.runtime.rundir import RunDir
-from azml_lsp.runtime.supervisor import ChildHandle, supervise
 
 if TYPE_CHECKING:
     from azml_lsp.envs.store import InstalledTwin
@@ -165,7 +165,7 @@ def finish(request: RunRequest, result: RunResult) -> RunResult:
     """Write the report and log beside the outputs, when there is an output folder."""
     if request.out_dir is None:
         return result
-    from azml_lsp.runtime.report import write_report
+    from azml_lsp.runtime.outputs.report import write_report
 
     Path(request.out_dir).mkdir(parents=True, exist_ok=True)
     report, log = write_report(result, Path(request.out_dir))

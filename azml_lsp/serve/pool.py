@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from azml_lsp.runtime.worker import WarmWorker
+    from azml_lsp.runtime.processes.worker import WarmWorker
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ class WorkerPool:
 
     async def start(self, warm_up: Callable[[WarmWorker], T] | None = None) -> list[T]:
         """Start the workers, run ``warm_up`` on each (in parallel), and open the pool."""
-        from azml_lsp.runtime.worker import WarmWorker
+        from azml_lsp.runtime.processes.worker import WarmWorker
 
         loop = asyncio.get_running_loop()
         self._workers = [WarmWorker(self._python) for _ in range(self.size)]

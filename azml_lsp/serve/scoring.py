@@ -19,7 +19,7 @@ from azml_lsp.serve.shapes import INPUT_NAMES, output_name
 if TYPE_CHECKING:
     import pandas as pd
 
-    from azml_lsp.runtime.worker import WarmWorker
+    from azml_lsp.runtime.processes.worker import WarmWorker
 
 
 @dataclass

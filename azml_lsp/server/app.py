@@ -42,7 +42,7 @@ from azml_lsp.server.runs import (
 from azml_lsp.server.script_context import ScriptContext, path_of, script_context
 
 if TYPE_CHECKING:
-    from azml_lsp.runtime.worker import WarmWorker
+    from azml_lsp.runtime.processes.worker import WarmWorker
 
 T = TypeVar("T")
 FAST_CHECK_BUDGET_S = 0.08
@@ -250,7 +250,7 @@ class AzmlLanguageServer(LanguageServer):
             if self._worker is None or self._worker.python != (
                 self.config.python or self._worker.python
             ):
-                from azml_lsp.runtime.worker import WarmWorker
+                from azml_lsp.runtime.processes.worker import WarmWorker
 
                 if self._worker is not None:
                     self._worker.close()

@@ -154,7 +154,7 @@ def test_the_vendored_runtime_is_self_contained(tmp_path: Path) -> None:
 
 
 def test_an_mltable_folder_is_read_without_the_mltable_package(tmp_path: Path) -> None:
-    from azml_lsp.runtime.mltable_folder import read_mltable_folder
+    from azml_lsp.runtime.inputs.mltable_folder import read_mltable_folder
 
     folder = tmp_path / "asset"
     (folder / "parts").mkdir(parents=True)

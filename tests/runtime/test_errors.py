@@ -197,7 +197,7 @@ def azureml_main(df=None):
 def test_processes_that_leave_the_session_are_stopped_by_the_pids_group(
     run_either: Runner,
 ) -> None:
-    from azml_lsp.runtime.forkguard import group_path
+    from azml_lsp.runtime.processes.forkguard import group_path
 
     if group_path(os.getpid()) is None:
         pytest.skip("no pids control group on this machine: a new session escapes the run")
@@ -228,7 +228,7 @@ def azureml_main(df=None):
 
 
 def test_fork_bomb_is_capped_and_cleaned_up(run_either: Runner) -> None:
-    from azml_lsp.runtime.forkguard import GROUP_PREFIX, group_path
+    from azml_lsp.runtime.processes.forkguard import GROUP_PREFIX, group_path
 
     group = group_path(os.getpid())
     if group is None and os.geteuid() == 0:
@@ -254,7 +254,7 @@ def azureml_main(df=None):
 
 
 def test_the_cap_is_in_place_before_the_scripts_first_line(run_either: Runner) -> None:
-    from azml_lsp.runtime.forkguard import group_path
+    from azml_lsp.runtime.processes.forkguard import group_path
 
     if group_path(os.getpid()) is None:
         pytest.skip("no pids control group on this machine")

@@ -173,7 +173,7 @@ def test_parent_check_imports_no_pandas(tmp_path: Path) -> None:
         f"""
         import sys
         from azml_lsp.runtime.inputs import check_readable, InputError
-        import azml_lsp.runtime.report, azml_lsp.cli.summary, azml_lsp.runtime.layout
+        import azml_lsp.runtime.outputs.report, azml_lsp.cli.summary, azml_lsp.runtime.outputs.layout
         check_readable({good!r})
         try:
             check_readable({str(tmp_path / "gone.csv")!r})

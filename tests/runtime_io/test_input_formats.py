@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from azml_lsp.runtime.input_tables import python_strings
 from azml_lsp.runtime.inputs import SUPPORTED_INPUT_SUFFIXES, input_format, load_dataset
+from azml_lsp.runtime.inputs.tables import python_strings
 from tests.runtime_io.conftest import assert_same_table
 
 

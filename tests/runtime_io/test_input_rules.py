@@ -12,8 +12,8 @@ import pyarrow.csv as pa_csv
 import pytest
 
 from azml_lsp.contract.dialects import Dialect
-from azml_lsp.runtime.input_readers import read_delimited
 from azml_lsp.runtime.inputs import MISSING_TOKENS, PROGRESS_MIN_BYTES, load_dataset
+from azml_lsp.runtime.inputs.readers import read_delimited
 from tests.runtime_io.conftest import write_bytes
 
 

@@ -19,7 +19,6 @@ import pytest
 from azml_lsp import atomic
 from azml_lsp.contract.errors import ErrorCode
 from azml_lsp.runtime.inputs import load_dataset
-from azml_lsp.runtime.layout import images_dir, table_path
 from azml_lsp.runtime.outputs import (
     OutputError,
     collect_images,
@@ -27,6 +26,7 @@ from azml_lsp.runtime.outputs import (
     remove_stale,
     write_table,
 )
+from azml_lsp.runtime.outputs.layout import images_dir, table_path
 from tests.runtime_io.conftest import assert_same_table
 
 
@@ -79,7 +79,7 @@ def test_large_csv_is_identical_to_a_single_threaded_write(tmp_path: Path, text:
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
-    from azml_lsp.runtime.table_writer import CSV_PARALLEL_MIN_ROWS, csv_header, quoting_style
+    from azml_lsp.runtime.outputs.tables import CSV_PARALLEL_MIN_ROWS, csv_header, quoting_style
 
     rows = 2 * CSV_PARALLEL_MIN_ROWS + 7
     rng = np.random.default_rng(3)
@@ -292,7 +292,7 @@ def test_text_is_written_as_the_script_left_it(tmp_path: Path) -> None:
     """Text columns returned as they were read are written from the Arrow data they were read
     from; the file is the same as converting every value back, edits made in place included."""
     from azml_lsp.runtime import RunRequest, run
-    from azml_lsp.runtime.text_twins import MIN_ROWS
+    from azml_lsp.runtime.inputs.text_twins import MIN_ROWS
 
     rows = MIN_ROWS + 2_000
     source = pd.DataFrame(
@@ -322,7 +322,7 @@ def test_text_is_written_as_the_script_left_it(tmp_path: Path) -> None:
 
 
 def test_a_text_twin_is_found_only_for_a_column_holding_what_was_read(tmp_path: Path) -> None:
-    from azml_lsp.runtime.text_twins import MIN_ROWS, TextTwins
+    from azml_lsp.runtime.inputs.text_twins import MIN_ROWS, TextTwins
 
     data = tmp_path / "in.csv"
     pd.DataFrame(

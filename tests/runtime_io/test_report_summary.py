@@ -11,10 +11,10 @@ from rich.console import Console
 
 from azml_lsp.cli.summary import print_summary
 from azml_lsp.contract.errors import error_0085
-from azml_lsp.runtime.layout import OUTPUT_NAMES, images_dir, table_path
 from azml_lsp.runtime.model import Frame, OutputTable, RunError, RunResult
 from azml_lsp.runtime.outputs import collect_images, preview, write_table
-from azml_lsp.runtime.report import write_report
+from azml_lsp.runtime.outputs.layout import OUTPUT_NAMES, images_dir, table_path
+from azml_lsp.runtime.outputs.report import write_report
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\" [bold]markup[/bold]"
 

@@ -62,7 +62,7 @@ def _workers_of(server_pid: int) -> list[psutil.Process]:
     found = []
     for child in psutil.Process(server_pid).children(recursive=True):
         try:
-            if _alive(child) and "azml_lsp.runtime.worker" in child.cmdline():
+            if _alive(child) and "azml_lsp.runtime.processes.worker" in child.cmdline():
                 found.append(child)
         except psutil.Error:
             continue

@@ -11,15 +11,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.json as pa_json
 
-from azml_lsp.runtime import input_diagnose as diagnose
-from azml_lsp.runtime.input_streams import Reporter, open_stream, read_batches
-from azml_lsp.runtime.input_tables import (
+from azml_lsp.runtime.inputs import UTF8_HINT, InputError, Progress, diagnose
+from azml_lsp.runtime.inputs.streams import Reporter, open_stream, read_batches
+from azml_lsp.runtime.inputs.tables import (
     LoadedFrame,
     checked_frame,
     column_names,
     table_to_frame,
 )
-from azml_lsp.runtime.inputs import UTF8_HINT, InputError, Progress
 
 
 def read_json_lines(path: str, compression: str | None, progress: Progress | None) -> LoadedFrame:

@@ -8,9 +8,9 @@ import resource
 import signal
 from typing import IO
 
-from azml_lsp.runtime.forkguard import limit_processes
 from azml_lsp.runtime.model import RunRequest
 from azml_lsp.runtime.processes import die_with_parent
+from azml_lsp.runtime.processes.forkguard import limit_processes
 from azml_lsp.runtime.rundir import RunDir
 
 #: The parent sends this signal before killing a run that timed out: the child then writes its

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from azml_lsp import atomic
-from azml_lsp.runtime.layout import OUTPUT_NAMES
 from azml_lsp.runtime.model import OutputTable, RunError, RunResult
+from azml_lsp.runtime.outputs.layout import OUTPUT_NAMES
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;

@@ -14,7 +14,7 @@ import signal
 import time
 from pathlib import Path
 
-from azml_lsp.runtime.forkguard import group_members
+from azml_lsp.runtime.processes.forkguard import group_members
 
 _PROC = Path("/proc")
 

@@ -29,8 +29,8 @@ from azml_lsp.contract import Dialect, ErrorCode, ParameterShape, call_arguments
 from azml_lsp.contract.profile import SCRIPT_MODULE_PREFIX
 from azml_lsp.harness import exchange
 from azml_lsp.runtime.events import EventChannel
-from azml_lsp.runtime.limits import STACK_DUMP_SIGNAL, await_process_cap
 from azml_lsp.runtime.model import RunError, RunRequest, TwinTarget
+from azml_lsp.runtime.processes.limits import STACK_DUMP_SIGNAL, await_process_cap
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.stop import Stop
 from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
@@ -38,7 +38,7 @@ from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_erro
 if TYPE_CHECKING:
     from azml_lsp.bundles import ExtractedBundle
 
-HARNESS_MAIN = str(Path(__file__).resolve().parent.parent / "harness" / "__main__.py")
+HARNESS_MAIN = str(Path(__file__).resolve().parents[2] / "harness" / "__main__.py")
 #: Variables of the host's environment a twin must not see: they point at the host's packages, or
 #: (``PYTHONDONTWRITEBYTECODE``) would make every run compile the twin's packages again, since
 #: a twin is installed without bytecode and caches each module's on its first import.
@@ -210,7 +210,7 @@ def _outcome(
 ) -> Any:
     if "value" in outcome:
         from azml_lsp.harness.values import rebuild
-        from azml_lsp.runtime.foreign import install_foreign_objects
+        from azml_lsp.runtime.twins.foreign import install_foreign_objects
 
         install_foreign_objects()
         return rebuild(outcome["value"], str(result_dir))

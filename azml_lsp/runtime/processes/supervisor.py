@@ -19,13 +19,13 @@ from typing import Any, Protocol
 
 from azml_lsp.contract import ErrorCode
 from azml_lsp.runtime.events import RESULT_EVENT, STAGES
-from azml_lsp.runtime.forkguard import release_group
 from azml_lsp.runtime.inputs import OUT_OF_MEMORY_SIGNS, too_big_message
-from azml_lsp.runtime.limits import STACK_DUMP_SIGNAL
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
 from azml_lsp.runtime.processes import await_session_end
+from azml_lsp.runtime.processes.forkguard import release_group
+from azml_lsp.runtime.processes.limits import STACK_DUMP_SIGNAL
+from azml_lsp.runtime.processes.stackdump import script_line_from_dump
 from azml_lsp.runtime.rundir import RunDir
-from azml_lsp.runtime.stackdump import script_line_from_dump
 
 EventHandler = Callable[[dict[str, Any]], None]
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING
 
-from azml_lsp.runtime.launch import WorkerProcess, can_fork_worker, fork_worker, spawn_worker
+from azml_lsp.runtime.processes.launch import (
+    WorkerProcess,
+    can_fork_worker,
+    fork_worker,
+    spawn_worker,
+)
 
 if TYPE_CHECKING:
-    from azml_lsp.runtime.worker import WarmWorker
+    from azml_lsp.runtime.processes.worker import WarmWorker
 
 _started: tuple[WorkerProcess, socket.socket] | None = None
 
@@ -25,7 +30,7 @@ def take() -> WarmWorker | None:
     global _started
     if _started is None:
         return None
-    from azml_lsp.runtime.worker import WarmWorker
+    from azml_lsp.runtime.processes.worker import WarmWorker
 
     process, sock = _started
     _started = None

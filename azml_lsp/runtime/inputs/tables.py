@@ -12,7 +12,7 @@ import pyarrow as pa
 from azml_lsp.runtime.inputs import InputError
 
 if TYPE_CHECKING:
-    from azml_lsp.runtime.text_twins import TextTwins
+    from azml_lsp.runtime.inputs.text_twins import TextTwins
 
 NESTED_HINT = (
     "Execute Python Script inputs are flat tables: flatten or drop it first "

@@ -7,9 +7,9 @@ import os
 import subprocess
 import sys
 
-from azml_lsp.runtime.launch import child_environment
 from azml_lsp.runtime.model import RunRequest
 from azml_lsp.runtime.processes import kill_session
+from azml_lsp.runtime.processes.launch import child_environment
 from azml_lsp.runtime.rundir import RunDir
 
 

@@ -21,11 +21,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from azml_lsp.runtime.forkguard import cage
-from azml_lsp.runtime.launch import WorkerProcess, spawn_worker
-from azml_lsp.runtime.limits import CAGED
 from azml_lsp.runtime.model import RunRequest, RunResult
 from azml_lsp.runtime.processes import kill_session
+from azml_lsp.runtime.processes.forkguard import cage
+from azml_lsp.runtime.processes.launch import WorkerProcess, spawn_worker
+from azml_lsp.runtime.processes.limits import CAGED
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.runner import EventHandler, run, run_with
 
@@ -247,7 +247,7 @@ class WarmWorker:
 
     @classmethod
     def adopt(cls, process: WorkerProcess, sock: socket.socket, light: bool) -> WarmWorker:
-        """A worker for a process :mod:`azml_lsp.runtime.launch` started."""
+        """A worker for a process :mod:`azml_lsp.runtime.processes.launch` started."""
         worker = cls(light=light)
         with worker._lock:
             worker._adopt(process, sock)
@@ -383,7 +383,7 @@ def _alive(pid: int) -> bool:
 
 
 if __name__ == "__main__":
-    from azml_lsp.runtime.launch import drop_startup_path_entry
+    from azml_lsp.runtime.processes.launch import drop_startup_path_entry
 
     drop_startup_path_entry()
     if "--tied" in sys.argv[2:]:

@@ -37,7 +37,7 @@ from azml_lsp.contract.dialects import Dialect
 if TYPE_CHECKING:
     import pandas as pd
 
-    from azml_lsp.runtime.text_twins import TextTwins
+    from azml_lsp.runtime.inputs.text_twins import TextTwins
 
 Progress = Callable[[int, int], None]
 
@@ -218,7 +218,7 @@ def load_dataset(
     reader thread (never two calls at once), and ``(total, total)`` at the end.
     """
     from azml_lsp.contract.inputs import prepare_input_frame
-    from azml_lsp.runtime.input_readers import read_frame, release_memory
+    from azml_lsp.runtime.inputs.readers import read_frame, release_memory
 
     check_readable(path)
     found = input_format(path)

@@ -12,21 +12,20 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from azml_lsp.runtime import input_diagnose as diagnose
-from azml_lsp.runtime.input_json import read_json, read_json_lines
-from azml_lsp.runtime.input_streams import Reporter, open_stream, polling, read_batches
-from azml_lsp.runtime.input_tables import (
+from azml_lsp.runtime.inputs import MISSING_TOKENS, UTF8_HINT, InputError, Progress, diagnose
+from azml_lsp.runtime.inputs.json_files import read_json, read_json_lines
+from azml_lsp.runtime.inputs.streams import Reporter, open_stream, polling, read_batches
+from azml_lsp.runtime.inputs.tables import (
     LoadedFrame,
     refuse_nested,
     release_memory,
     table_to_frame,
 )
-from azml_lsp.runtime.inputs import MISSING_TOKENS, UTF8_HINT, InputError, Progress
 
 __all__ = ["read_delimited", "read_frame", "read_parquet", "release_memory"]
 
 if TYPE_CHECKING:
-    from azml_lsp.runtime.text_twins import TextTwins
+    from azml_lsp.runtime.inputs.text_twins import TextTwins
 
 DELIMITERS = {"csv": ",", "tsv": "\t"}
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Protocol
 
-_SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
+_SOURCE_ROOT = str(Path(__file__).resolve().parents[3])
 
 #: Allocators that keep the memory cap (an address-space limit) about the data: Arrow's default
 #: jemalloc pool reserves 1 GB of address space on first use, and glibc reserves 64 MB more per
@@ -43,7 +43,7 @@ def drop_startup_path_entry() -> None:
 def spawn_worker(
     python: str | None, light: bool, tied: bool = False
 ) -> tuple[subprocess.Popen[bytes], socket.socket]:
-    """Start ``python -m azml_lsp.runtime.worker`` in a session of its own; returns the process
+    """Start ``python -m azml_lsp.runtime.processes.worker`` in a session of its own; returns the process
     and this side of its ``SOCK_SEQPACKET`` socket pair. ``tied``: the worker dies with this
     process (only for a caller that keeps the starting thread alive, such as the CLI's main
     thread); otherwise it ends when it sees the socket close."""
@@ -52,7 +52,7 @@ def spawn_worker(
         process = subprocess.Popen(
             [
                 python or sys.executable,
-                *("-X", "utf8", "-m", "azml_lsp.runtime.worker", str(theirs.fileno())),
+                *("-X", "utf8", "-m", "azml_lsp.runtime.processes.worker", str(theirs.fileno())),
                 *(["--light"] if light else []),
                 *(["--tied", str(os.getpid())] if tied else []),
             ],
@@ -130,7 +130,7 @@ def fork_worker(light: bool) -> tuple[ForkedProcess, socket.socket]:
         try:
             ours.close()
             _become_worker(parent)
-            from azml_lsp.runtime.worker import worker_main
+            from azml_lsp.runtime.processes.worker import worker_main
 
             code = worker_main(theirs.detach(), light=light)
         except BaseException:

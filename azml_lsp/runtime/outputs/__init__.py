@@ -1,8 +1,8 @@
 """Writing a run's outputs: result tables, their previews, the collected images, stale files.
 
 Runs in the child. Every file is written atomically (:mod:`azml_lsp.atomic`); the file
-names come from :mod:`azml_lsp.runtime.layout`. CSV and Parquet formatting is described in
-:mod:`azml_lsp.runtime.table_writer`.
+names come from :mod:`azml_lsp.runtime.outputs.layout`. CSV and Parquet formatting is described in
+:mod:`azml_lsp.runtime.outputs.tables`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from azml_lsp import atomic
 from azml_lsp.contract.errors import ERROR_0018_MESSAGE, ErrorCode
 from azml_lsp.contract.profile import BUNDLE_DIR_NAME
-from azml_lsp.runtime.layout import images_dir, table_paths
+from azml_lsp.runtime.outputs.layout import images_dir, table_paths
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from azml_lsp.runtime.text_twins import TextTwins
+    from azml_lsp.runtime.inputs.text_twins import TextTwins
 
 PREVIEW_TEXT_MAX = 200
 """Longer text values are cut in previews (the written table keeps them whole)."""
@@ -51,7 +51,7 @@ def write_table(
 
     Atomic: the previous file stays until the new one is complete. Raises :class:`OutputError`.
     """
-    from azml_lsp.runtime import table_writer
+    from azml_lsp.runtime.outputs import tables as table_writer
 
     path = Path(path)
     try:

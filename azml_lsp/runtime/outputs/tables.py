@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 if TYPE_CHECKING:
-    from azml_lsp.runtime.text_twins import TextTwins
+    from azml_lsp.runtime.inputs.text_twins import TextTwins
 
 ARROW_ERRORS = (pa.ArrowException, TypeError, ValueError, OverflowError)
 CSV_PARALLEL_MIN_ROWS = 50_000
