@@ -1,6 +1,7 @@
 """The ``azml`` console script. For ``azml run`` and ``azml debug`` it starts the process that
 will run the script first, so that process imports pandas while this one parses the command line
-and the script's settings: the run then costs little more than running the script by hand."""
+and the script's settings, and the named twin's zygote likewise: the run then costs little more
+than running the script by hand."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def main() -> Any:
         from azml_lsp.runtime.processes import prestart
 
         prestart.start()
+        from azml_lsp.runtime.twins import zygotes
+
+        zygotes.prestart(args)
     from azml_lsp.cli import main as cli_main
 
     return cli_main()

@@ -140,11 +140,16 @@ def build_request(
 def twin_dialect(env: str | None, script: Path) -> str | None:
     """The dialect of the twin ``env`` names (None for none or ``local``): a script that names
     only its twin runs with that twin's dialect, as ``azml check`` checks it."""
-    from azml_lsp.checker.config import twin_target
+    from azml_lsp.contract.twins import LOCAL
+
+    if env is None or env == LOCAL:
+        return None
+    from azml_lsp.envs.errors import EnvError
+    from azml_lsp.envs.specs import spec_of
 
     try:
-        return twin_target(env, script.resolve().parent).get("dialect")
-    except ValueError as exc:
+        return spec_of(env, script.resolve().parent).dialect.value
+    except EnvError as exc:
         raise click.UsageError(str(exc)) from None
 
 

@@ -1,4 +1,5 @@
-"""Start the harness in a twin: ``python -s .../azml_lsp/harness/__main__.py SITE CONTROL_DIR``.
+"""Start the harness in a twin: ``python -s .../azml_lsp/harness/__main__.py SITE CONTROL_DIR``
+(one run) or ``... SITE --zygote FOLDER`` (a warm twin).
 
 Started by path, so nothing of the host's environment is on ``sys.path``: the base
 interpreter's own site-packages are dropped, the twin's ``SITE`` folder is added (its ``.pth``
@@ -15,6 +16,10 @@ import sys
 MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
     from typing import List  # noqa: F401
+
+
+#: ``SITE --zygote FOLDER`` starts a warm twin (:mod:`azml_lsp.harness.zygote`) instead of one run.
+ZYGOTE_FLAG = "--zygote"
 
 
 def isolate(twin_site):
@@ -36,8 +41,12 @@ def main(argv):
     sys.dont_write_bytecode = True  # no Python 2 bytecode beside this package's sources
     from azml_lsp.harness import run
 
+    if control == ZYGOTE_FLAG:
+        from azml_lsp.harness import zygote
     sys.dont_write_bytecode = writes_bytecode  # the twin's packages cache theirs
     sys.path.remove(source_root)
+    if control == ZYGOTE_FLAG:
+        return zygote.serve(argv[2])
     return run.main(control)
 
 

@@ -23,7 +23,7 @@ from azml_lsp.harness.values import describe
 
 MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
-    from typing import IO, Any, Dict, List, Optional  # noqa: F401
+    from typing import IO, Any, Dict, List, Optional, Tuple  # noqa: F401
 
 REQUEST_FILE = "twin-request.json"
 RESULT_FILE = "result.json"
@@ -33,13 +33,15 @@ STACK_DUMP_SIGNAL = signal.SIGUSR1
 _stack_file = []  # type: List[IO[str]]
 
 
-def main(control):
-    # type: (str) -> int
+def main(control, fds=None):
+    # type: (str, Optional[Tuple[int, int]]) -> int
+    """Run the request in ``control``; ``fds`` (events, replies) replaces the request's own."""
     request = dict(
         (key, _native(value))
         for key, value in load_json(os.path.join(control, REQUEST_FILE)).items()
     )
-    channel = Channel(request["events_fd"], request["replies_fd"])
+    events, replies = fds or (request["events_fd"], request["replies_fd"])
+    channel = Channel(events, replies)
     _arm_stack_dump(request["stack_file"])
     try:
         outcome = _run(request, channel)

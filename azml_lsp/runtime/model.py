@@ -46,6 +46,8 @@ class TwinTarget:
     """The folder holding the twin's packages."""
     summary: str
     """Where the run happens, in words: ``designer twin: Python 3.8.18, pandas 1.1.5``."""
+    zygote: str | None = None
+    """The folder of this twin's warm zygote, when the caller keeps one (see ``twins.zygotes``)."""
 
 
 @dataclass

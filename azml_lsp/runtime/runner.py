@@ -144,6 +144,9 @@ def run_with(
         request = prepare_request(request)
     except RequestError as exc:
         return request_error_result(request, exc)
+    from azml_lsp.runtime.twins.zygotes import with_warm_twin
+
+    request = with_warm_twin(request)
     rundir = RunDir.create(request)
     try:
         result = supervise(request, rundir, spawn, on_event, cancel)

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import traceback
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, astuple
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -34,22 +35,11 @@ from azml_lsp.runtime.processes.limits import STACK_DUMP_SIGNAL, await_process_c
 from azml_lsp.runtime.rundir import RunDir
 from azml_lsp.runtime.stop import Stop
 from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
+from azml_lsp.runtime.twins.interpreter import harness_command, twin_environment
+from azml_lsp.runtime.twins.process import SpawnedTwin, TwinProcess, order_run
 
 if TYPE_CHECKING:
     from azml_lsp.bundles import ExtractedBundle
-
-HARNESS_MAIN = str(Path(__file__).resolve().parents[2] / "harness" / "__main__.py")
-#: Variables of the host's environment a twin must not see: they point at the host's packages, or
-#: (``PYTHONDONTWRITEBYTECODE``) would make every run compile the twin's packages again, since
-#: a twin is installed without bytecode and caches each module's on its first import.
-HOST_ONLY_VARIABLES = (
-    "PYTHONPATH",
-    "PYTHONHOME",
-    "PYTHONSTARTUP",
-    "PYTHONSAFEPATH",
-    "VIRTUAL_ENV",
-    "PYTHONDONTWRITEBYTECODE",
-)
 
 
 def call_in_twin(
@@ -71,8 +61,6 @@ def call_in_twin(
     name = SCRIPT_MODULE_PREFIX + uuid.uuid4().hex
     copy = layout.work / f"{name}.py"
     copy.write_bytes(Path(request.script).read_bytes())
-    events_read, events_write = os.pipe()
-    replies_read, replies_write = os.pipe()
     spec = {
         "script": request.script,
         "module": name,
@@ -83,39 +71,47 @@ def call_in_twin(
         "inputs": inputs,
         "result": str(result_dir),
         "stack_file": str(layout.stack_file),
-        "events_fd": events_write,
-        "replies_fd": replies_read,
         "sandbox": _sandbox(request, layout),
         "debug": asdict(request.debug) if request.debug is not None else None,
     }
-    (layout.control / "twin-request.json").write_text(json.dumps(spec))
     await_process_cap()
     channel.stage("import")
-    process = subprocess.Popen(
-        [twin.python, "-s", HARNESS_MAIN, twin.site, str(layout.control)],
-        stdin=subprocess.DEVNULL,
-        pass_fds=(events_write, replies_read),
-        cwd=layout.process_cwd,
-        env=twin_environment(_debugger_paths(request, extracted)),
-    )
-    os.close(events_write)
-    os.close(replies_read)
-    _forward_stack_dumps(process.pid)
-    with os.fdopen(events_read, "rb") as events, os.fdopen(replies_write, "wb") as replies:
-        _converse(dialect, frames, events, replies, channel, warnings)
-    status = process.wait()
+    environ = twin_environment(_debugger_paths(request, extracted))
+    process: TwinProcess | None = None
+    if twin.zygote is not None and request.debug is None:
+        process = order_run(Path(twin.zygote), layout, spec, environ)
+    if process is None:
+        process = _spawn(twin, layout, spec, environ)
+    _forward_stack_dumps(process)
+    try:
+        _converse(dialect, frames, process.events, process.replies, channel, warnings)
+        status = process.wait()
+    finally:
+        process.close()
     outcome_file = result_dir / "result.json"
     if not outcome_file.exists():
         _die_like(status)
     return _outcome(request, twin, json.loads(outcome_file.read_text()), result_dir, extracted)
 
 
-def twin_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without what points at the host's Python, text in UTF-8."""
-    env = {k: v for k, v in os.environ.items() if k not in HOST_ONLY_VARIABLES}
-    env["PYTHONIOENCODING"] = "utf-8"
-    env.update(extra or {})
-    return env
+def _spawn(
+    twin: TwinTarget, layout: RunDir, spec: dict[str, Any], environ: dict[str, str]
+) -> TwinProcess:
+    """Start the twin's interpreter afresh on the harness, in this process's session."""
+    events_read, events_write = os.pipe()
+    replies_read, replies_write = os.pipe()
+    spec = {**spec, "events_fd": events_write, "replies_fd": replies_read}
+    (layout.control / "twin-request.json").write_text(json.dumps(spec))
+    process = subprocess.Popen(
+        harness_command(twin, str(layout.control)),
+        stdin=subprocess.DEVNULL,
+        pass_fds=(events_write, replies_read),
+        cwd=layout.process_cwd,
+        env=environ,
+    )
+    os.close(events_write)
+    os.close(replies_read)
+    return SpawnedTwin(process, os.fdopen(events_read, "rb"), os.fdopen(replies_write, "wb"))
 
 
 def _debugger_paths(request: RunRequest, extracted: ExtractedBundle | None) -> dict[str, str]:
@@ -142,7 +138,7 @@ def _write_inputs(control: Path, frames: list[Any]) -> list[str | None]:
 def _converse(
     dialect: Dialect,
     frames: list[Any],
-    events: IO[bytes],
+    events: Iterable[bytes],
     replies: IO[bytes],
     channel: EventChannel,
     warnings: list[str],
@@ -178,14 +174,16 @@ def _sandbox(request: RunRequest, layout: RunDir) -> dict[str, Any] | None:
     return sandbox_folders(layout, [p for p in inputs if p])
 
 
-def _forward_stack_dumps(pid: int) -> None:
+def _forward_stack_dumps(process: TwinProcess) -> None:
     """The supervisor's stack-dump signal (a timeout) goes on to the twin, which runs the code."""
     with contextlib.suppress(RuntimeError, ValueError):
         faulthandler.unregister(STACK_DUMP_SIGNAL)
 
     def forward(_signum: int, _frame: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, STACK_DUMP_SIGNAL)
+        pid = process.pid()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, STACK_DUMP_SIGNAL)
 
     signal.signal(STACK_DUMP_SIGNAL, forward)
 
