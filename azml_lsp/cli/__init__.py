@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, str] = {
     "bundle": "azml_lsp.cli.bundle:bundle",
     "export": "azml_lsp.cli.export:export",
     "env": "azml_lsp.cli.env:env",
+    "compare": "azml_lsp.cli.compare:compare",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -33,6 +34,7 @@ SHORT_HELP: dict[str, str] = {
     "bundle": "Build a reproducible Script Bundle zip.",
     "export": "Write an Azure ML component or pipeline job for a script.",
     "env": "Create, list, check and remove cloud twins.",
+    "compare": "Run a script in two environments and compare its outputs.",
 }
 
 
