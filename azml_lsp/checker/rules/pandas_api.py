@@ -64,16 +64,30 @@ def local_pandas() -> str | None:
 def _report(ctx: Context, code: str, node: ast.AST, api: RemovedApi, what: str) -> None:
     cloud = ctx.config.pandas
     removed = version_tuple(api.removed_in)
+    env = ctx.config.env
+    runtime = f"the {env} twin" if env else f"the {ctx.config.dialect.value} runtime"
     if removed <= version_tuple(cloud):
         ctx.report(
             code,
             node,
-            f"{what} was removed in pandas {api.removed_in}; the {ctx.config.dialect.value} "
-            f"runtime has pandas {cloud}: use {api.replacement}",
+            f"{what} was removed in pandas {api.removed_in}; {runtime} has pandas {cloud}: "
+            f"use {api.replacement}",
         )
         return
     local = local_pandas()
-    here = f"the pandas {local} installed here" if local else "newer pandas"
+    fails_here = local is not None and version_tuple(local) >= removed
+    if env:
+        where = f"the cloud's pandas {cloud} (and the {env} twin) runs it"
+        here = f", as the pandas {local} installed here does" if fails_here else ""
+        ctx.report(
+            code,
+            node,
+            f"{what} was removed in pandas {api.removed_in}: {where}, but pandas "
+            f"{api.removed_in} and newer reject it{here}; use {api.replacement}",
+            severity=Severity.WARNING,
+        )
+        return
+    here = f"the pandas {local} installed here" if fails_here else "newer pandas"
     ctx.report(
         code,
         node,
