@@ -44,8 +44,16 @@ def receiver_class(ctx: Context, node: ast.expr) -> str | None:
         method = node.func.attr
         if method in _FRAME_RESULTS and receiver_class(ctx, node.func.value) == "pandas.DataFrame":
             return _FRAME_RESULTS[method]
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-        if isinstance(node.slice.value, str) and receiver_class(ctx, node.value) == "pandas.DataFrame":
-            return "pandas.Series"
+    if _column(node) and receiver_class(ctx, node.value) == "pandas.DataFrame":  # type: ignore[attr-defined]
+        return "pandas.Series"
     kind = ctx.inference.kind(node, scope_of(ctx, node), jedi=True)
     return _KIND_CLASSES.get(kind)
+
+
+def _column(node: ast.expr) -> bool:
+    """``frame["name"]``."""
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    )

@@ -142,6 +142,7 @@ def version_tuple(version: str) -> tuple[int, ...]:
         parts.append(int(digits))
     return tuple(parts)
 
+
 #: What to use instead of a pandas name the cloud's older pandas lacks, by ``(class, name)``
 #: (class ``pandas`` for ``pd.<name>``); the versions come from the API surfaces.
 ADDED_REPLACEMENTS: dict[tuple[str, str], str] = {

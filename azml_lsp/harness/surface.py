@@ -127,8 +127,9 @@ def added_notes(doc):
     if match:
         notes[""] = match.group(1).rstrip(".")
     if "Parameters\n" in doc:
-        section = re.split(r"\n\s*(Returns|See Also|Raises|Examples|Notes)\n", doc.split(
-            "Parameters\n", 1)[1])[0]
+        section = re.split(
+            r"\n\s*(Returns|See Also|Raises|Examples|Notes)\n", doc.split("Parameters\n", 1)[1]
+        )[0]
         starts = [(m.start(), m.group(1)) for m in re.finditer(r"^\s{0,8}(\w+)\s*:", section, re.M)]
         for index, (start, name) in enumerate(starts):
             end = starts[index + 1][0] if index + 1 < len(starts) else len(section)
@@ -187,30 +188,30 @@ def pandas_classes(pd):
     }
 
 
+def optional(name):
+    # type: (str) -> Any
+    """The module ``name``, or None when it is not installed."""
+    try:
+        return __import__(name)
+    except ImportError:
+        return None
+
+
 def packages(out):
     # type: (Dict[str, Any]) -> None
     versions = out["packages"]
-    try:
-        import pandas as pd
-    except ImportError:
-        pd = None
+    pd = optional("pandas")
     if pd is not None:
         versions["pandas"] = pd.__version__
         out["modules"]["pandas"] = describe_module(pd, True)
         for name, cls in sorted(pandas_classes(pd).items()):
             out["classes"]["pandas." + name] = describe_class(cls, True)
-    try:
-        import numpy as np
-    except ImportError:
-        np = None
+    np = optional("numpy")
     if np is not None:
         versions["numpy"] = np.__version__
         out["modules"]["numpy"] = describe_module(np, False)
         out["classes"]["numpy.ndarray"] = describe_class(np.ndarray, False)
-    try:
-        import sklearn
-    except ImportError:
-        sklearn = None
+    sklearn = optional("sklearn")
     if sklearn is not None:
         versions["scikit-learn"] = sklearn.__version__
         out["modules"]["sklearn"] = describe_module(sklearn, False)

@@ -107,12 +107,16 @@ def write(surface: dict[str, Any], folder: Path = DATA) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m azml_lsp.surfaces.generate")
     parser.add_argument("names", nargs="*", help=f"twins and/or {LATEST} (default: all)")
-    parser.add_argument("--out", type=Path, default=DATA, help="folder to write (default: %(default)s)")
+    parser.add_argument(
+        "--out", type=Path, default=DATA, help="folder to write (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     chosen = args.names or [*BUILTIN_TWINS, LATEST]
     for name in chosen:
         if name != LATEST and name not in BUILTIN_TWINS:
-            parser.error(f"unknown surface {name!r}: choose from {', '.join([*BUILTIN_TWINS, LATEST])}")
+            parser.error(
+                f"unknown surface {name!r}: choose from {', '.join([*BUILTIN_TWINS, LATEST])}"
+            )
     for name in chosen:
         surface = latest_surface() if name == LATEST else twin_surface(name)
         if surface is None:
@@ -120,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         path = write(surface, args.out)
         versions = ", ".join(f"{k} {v}" for k, v in sorted(surface["packages"].items()))
-        print(f"{name}: Python {surface['python']}, {versions} -> {path} ({path.stat().st_size} bytes)")
+        print(
+            f"{name}: Python {surface['python']}, {versions} -> {path} ({path.stat().st_size} bytes)"
+        )
     return 0
 
 

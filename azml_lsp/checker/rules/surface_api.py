@@ -70,7 +70,9 @@ def pandas_surface(ctx: Context) -> Surface | None:
         surface = surfaces.load(surfaces.target_name(config.dialect, config.python, config.env))
     except KeyError:
         return None
-    return surface if version_tuple(surface.pandas)[:2] == version_tuple(config.pandas)[:2] else None
+    return (
+        surface if version_tuple(surface.pandas)[:2] == version_tuple(config.pandas)[:2] else None
+    )
 
 
 def _target_label(ctx: Context, surface: Surface) -> str:
@@ -150,10 +152,10 @@ def check_members(ctx: Context) -> None:
     old_pandas = target.modules.get("pandas", {})
     for attribute in ctx.nodes(ast.Attribute):
         name = attribute.attr
-        if name in latest_pandas and name not in old_pandas and name not in REMOVED_FUNCTIONS:
-            if ctx.inference.origin(attribute) == f"pandas.{name}":
-                _report_member(ctx, attribute, target, "pandas", name)
-                continue
+        new_function = name in latest_pandas and name not in old_pandas
+        if new_function and name not in REMOVED_FUNCTIONS and _is_pandas_name(ctx, attribute):
+            _report_member(ctx, attribute, target, "pandas", name)
+            continue
         owners = missing.get(name)
         if owners and isinstance(attribute.ctx, ast.Load):
             owner = receiver_class(ctx, attribute.value)
@@ -165,6 +167,10 @@ def check_members(ctx: Context) -> None:
                 known = alias.name in latest_pandas and alias.name not in REMOVED_FUNCTIONS
                 if known and alias.name not in old_pandas:
                     _report_member(ctx, node, target, "pandas", alias.name)
+
+
+def _is_pandas_name(ctx: Context, attribute: ast.Attribute) -> bool:
+    return ctx.inference.origin(attribute) == f"pandas.{attribute.attr}"
 
 
 def _report_member(ctx: Context, node: ast.AST, target: Surface, owner: str, name: str) -> None:
@@ -229,8 +235,7 @@ def check_modules(ctx: Context) -> None:
             ctx.report(
                 MODULE_NOT_IN_TARGET.code,
                 node,
-                f"`{head}` does not exist in {label}"
-                + (f": use `{instead}`" if instead else ""),
+                f"`{head}` does not exist in {label}" + (f": use `{instead}`" if instead else ""),
             )
             continue
         if len(parts) != 2:
@@ -288,9 +293,10 @@ def check_stdlib_members(ctx: Context) -> None:
         if origin and "." in origin:
             module, _, name = origin.rpartition(".")
             found.append((attribute, module, name))
-    for node in ctx.nodes(ast.ImportFrom):
-        if node.level == 0 and node.module and node.lineno not in ctx.import_guarded_lines:
-            found.extend((node, node.module, alias.name) for alias in node.names)
+    guarded = ctx.import_guarded_lines
+    for imported in ctx.nodes(ast.ImportFrom):
+        if imported.level == 0 and imported.module and imported.lineno not in guarded:
+            found.extend((imported, imported.module, a.name) for a in imported.names)
     for node, module, name in found:
         if module.split(".")[0] not in target.stdlib | other.stdlib:
             continue
