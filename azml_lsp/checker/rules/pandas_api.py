@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 from functools import cache
 
-from azml_lsp.checker.context import Context, FunctionNode
+from azml_lsp.checker.context import Context
 from azml_lsp.checker.inference import Kind
 from azml_lsp.checker.model import Severity
+from azml_lsp.checker.receivers import scope_of
 from azml_lsp.checker.registry import Rule, register
 from azml_lsp.contract.pandas_api import (
     POSITIONAL_AXIS_REMOVED_IN,
@@ -131,18 +132,8 @@ def check_removed(ctx: Context) -> None:
 
 
 def _is_pandas_object(ctx: Context, node: ast.expr) -> bool:
-    scope = _scope_of(ctx, node)
+    scope = scope_of(ctx, node)
     return ctx.inference.kind(node, scope, jedi=True) in (Kind.FRAME, Kind.SERIES)
-
-
-def _scope_of(ctx: Context, node: ast.AST) -> FunctionNode | None:
-    line = getattr(node, "lineno", 0)
-    best: FunctionNode | None = None
-    for func in ctx.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
-        inside = func.lineno <= line <= (func.end_lineno or func.lineno)
-        if inside and (best is None or func.lineno >= best.lineno):
-            best = func
-    return best
 
 
 def check_arguments(ctx: Context) -> None:
@@ -190,7 +181,7 @@ def _frame_column(ctx: Context, node: ast.Subscript) -> bool:
     if isinstance(node.value, ast.Attribute) and node.value.attr in ("loc", "iloc", "ix"):
         return True
     by_name = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
-    kind = ctx.inference.kind(node.value, _scope_of(ctx, node), jedi=by_name)
+    kind = ctx.inference.kind(node.value, scope_of(ctx, node), jedi=by_name)
     return kind is Kind.FRAME
 
 

@@ -12,6 +12,7 @@ from azml_lsp.checker.model import Severity
 from azml_lsp.checker.python_versions import PYTHON2_MEMBERS
 from azml_lsp.checker.receivers import receiver_class
 from azml_lsp.checker.registry import Rule, register
+from azml_lsp.checker.rules.pandas_api import REMOVED, local_pandas
 from azml_lsp.contract.pandas_api import (
     ADDED_REPLACEMENTS,
     REMOVED_ARGUMENTS,
@@ -186,6 +187,47 @@ def _report_member(ctx: Context, node: ast.AST, target: Surface, owner: str, nam
     )
 
 
+@cache
+def _gone_members(target: str) -> dict[str, set[str]]:
+    """Member name -> the pandas classes whose member ``target`` has and the newest surface
+    lacks (beyond the hand-kept removal list, which AZ401 reports with its replacements)."""
+    latest, old = surfaces.load(surfaces.LATEST), surfaces.load(target)
+    out: dict[str, set[str]] = {}
+    for owner, members in old.classes.items():
+        if owner.startswith("pandas.") and owner in latest.classes:
+            for name in set(members) - set(latest.classes[owner]) - set(REMOVED_METHODS):
+                out.setdefault(name, set()).add(owner)
+    return out
+
+
+def check_gone_here(ctx: Context) -> None:
+    """AZ401 (warning) on members the target's pandas has and the newest pandas lacks."""
+    target = pandas_surface(ctx)
+    if target is None:
+        return
+    gone = _gone_members(target.name)
+    latest = surfaces.load(surfaces.LATEST)
+    local = local_pandas()
+    here = local is not None and version_tuple(local) >= version_tuple(latest.pandas)
+    for attribute in ctx.nodes(ast.Attribute):
+        owners = gone.get(attribute.attr)
+        if not owners:
+            continue
+        owner = receiver_class(ctx, attribute.value)
+        if owner not in owners:
+            continue
+        qualified = f"{owner.removeprefix('pandas.')}.{attribute.attr}"
+        ctx.report(
+            REMOVED.code,
+            attribute,
+            f"`{qualified}` is in {_target_label(ctx, target)}, so it runs in the cloud, but "
+            f"pandas {latest.pandas} no longer has it"
+            + (" (nor the pandas installed here)" if here else "")
+            + ": see the pandas release notes for its replacement",
+            severity=Severity.WARNING,
+        )
+
+
 def check_keywords(ctx: Context) -> None:
     """AZ405 on keyword arguments the target's pandas method or function does not take."""
     target = pandas_surface(ctx)
@@ -315,6 +357,7 @@ def check_stdlib_members(ctx: Context) -> None:
 
 CHECKS = [
     (("AZ404",), check_members, True),
+    (("AZ401",), check_gone_here, True),
     (("AZ405",), check_keywords, True),
     (("AZ406",), check_modules, True),
     (("AZ304",), check_stdlib_members, True),
