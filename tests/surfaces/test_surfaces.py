@@ -124,3 +124,10 @@ def test_generator_runs_in_a_twin(tmp_path: Path) -> None:
     assert fresh["packages"] == shipped.packages
     assert fresh["classes"]["pandas.DataFrame"] == shipped.classes["pandas.DataFrame"]
     assert fresh["stdlib"] == sorted(shipped.stdlib)
+
+
+def test_members_gone_from_the_newest_pandas_warn() -> None:
+    script = "def azureml_main(dataframe1=None):\n    return dataframe1.tshift(1),\n"
+    found = [d for d in diagnose(script, dialect="designer") if d.code == "AZ401"]
+    assert len(found) == 1 and found[0].severity.value == "warning"
+    assert "`DataFrame.tshift` is in pandas 0.25.3 (designer)" in found[0].message
