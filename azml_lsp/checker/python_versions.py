@@ -27,3 +27,18 @@ PYTHON3_STDLIB_SINCE: dict[str, tuple[int, int]] = {
 }  # fmt: skip
 """Standard modules and the first Python 3 version that has them (modules with backports that
 the classic runtimes shipped, such as ``enum`` and ``typing``, are left out)."""
+
+#: Python 2 standard-library members and their Python 3 names.
+PYTHON2_MEMBERS: dict[str, str] = {
+    "string.maketrans": "str.maketrans", "string.letters": "string.ascii_letters",
+    "string.lowercase": "string.ascii_lowercase", "string.uppercase": "string.ascii_uppercase",
+    "string.join": "str.join", "string.split": "str.split", "string.replace": "str.replace",
+    "string.strip": "str.strip", "string.lower": "str.lower", "string.upper": "str.upper",
+    "string.atoi": "int", "string.atof": "float", "itertools.izip": "zip",
+    "itertools.imap": "map", "itertools.ifilter": "filter",
+    "itertools.izip_longest": "itertools.zip_longest", "os.getcwdu": "os.getcwd",
+    "urllib.urlopen": "urllib.request.urlopen", "urllib.urlencode": "urllib.parse.urlencode",
+    "urllib.quote": "urllib.parse.quote", "urllib.unquote": "urllib.parse.unquote",
+    "urllib.urlretrieve": "urllib.request.urlretrieve", "sys.maxint": "sys.maxsize",
+    "sys.setdefaultencoding": "nothing: Python 3 strings are Unicode",
+}  # fmt: skip

@@ -141,3 +141,33 @@ def version_tuple(version: str) -> tuple[int, ...]:
             break
         parts.append(int(digits))
     return tuple(parts)
+
+
+#: What to use instead of a pandas name the cloud's older pandas lacks, by ``(class, name)``
+#: (class ``pandas`` for ``pd.<name>``); the versions come from the API surfaces.
+ADDED_REPLACEMENTS: dict[tuple[str, str], str] = {
+    ("DataFrame", "map"): "`.applymap(...)`",
+    ("Series", "case_when"): "`np.select(conditions, choices)` or chained `.mask(...)`",
+    ("DataFrame", "to_numpy"): "`.values`",
+    ("Series", "to_numpy"): "`.values`",
+    ("Index", "to_numpy"): "`.values`",
+    ("DataFrame", "explode"): "`.apply(pd.Series).stack()`",
+    ("DataFrame", "convert_dtypes"): "`.astype(...)`",
+    ("DataFrame", "infer_objects"): "`pd.to_numeric(...)` per column",
+    ("DataFrame", "ffill"): "`.fillna(method='ffill')`",
+    ("DataFrame", "bfill"): "`.fillna(method='bfill')`",
+    ("pandas", "json_normalize"): "`from pandas.io.json import json_normalize`",
+    ("pandas", "NA"): "`np.nan`",
+}
+
+#: scikit-learn modules that were folded into others.
+SKLEARN_MOVED_MODULES: dict[str, str] = {
+    "sklearn.cross_validation": "sklearn.model_selection",
+    "sklearn.grid_search": "sklearn.model_selection",
+    "sklearn.learning_curve": "sklearn.model_selection",
+    "sklearn.model_selection": "sklearn.cross_validation (and sklearn.grid_search)",
+    "sklearn.impute": "sklearn.preprocessing.Imputer",
+    "sklearn.compose": "pandas steps before the pipeline",
+    "sklearn.lda": "sklearn.discriminant_analysis",
+    "sklearn.qda": "sklearn.discriminant_analysis",
+}

@@ -13,6 +13,7 @@ from azml_lsp.checker.rules import (
     returns,
     runtime,
     signature,
+    surface_api,
     syntax,
 )
 
@@ -28,6 +29,6 @@ class Check:
 
 CHECKS: tuple[Check, ...] = tuple(
     Check(codes, run, needs_tree)
-    for module in (entry, signature, returns, syntax, pandas_api, imports, runtime)
+    for module in (entry, signature, returns, syntax, pandas_api, surface_api, imports, runtime)
     for codes, run, needs_tree in module.CHECKS
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 from functools import cache
 
-from azml_lsp.checker.context import Context, FunctionNode
+from azml_lsp.checker.context import Context
 from azml_lsp.checker.inference import Kind
 from azml_lsp.checker.model import Severity
+from azml_lsp.checker.receivers import scope_of
 from azml_lsp.checker.registry import Rule, register
 from azml_lsp.contract.pandas_api import (
     POSITIONAL_AXIS_REMOVED_IN,
@@ -64,16 +65,30 @@ def local_pandas() -> str | None:
 def _report(ctx: Context, code: str, node: ast.AST, api: RemovedApi, what: str) -> None:
     cloud = ctx.config.pandas
     removed = version_tuple(api.removed_in)
+    env = ctx.config.env
+    runtime = f"the {env} twin" if env else f"the {ctx.config.dialect.value} runtime"
     if removed <= version_tuple(cloud):
         ctx.report(
             code,
             node,
-            f"{what} was removed in pandas {api.removed_in}; the {ctx.config.dialect.value} "
-            f"runtime has pandas {cloud}: use {api.replacement}",
+            f"{what} was removed in pandas {api.removed_in}; {runtime} has pandas {cloud}: "
+            f"use {api.replacement}",
         )
         return
     local = local_pandas()
-    here = f"the pandas {local} installed here" if local else "newer pandas"
+    fails_here = local is not None and version_tuple(local) >= removed
+    if env:
+        where = f"the cloud's pandas {cloud} (and the {env} twin) runs it"
+        here = f", as the pandas {local} installed here does" if fails_here else ""
+        ctx.report(
+            code,
+            node,
+            f"{what} was removed in pandas {api.removed_in}: {where}, but pandas "
+            f"{api.removed_in} and newer reject it{here}; use {api.replacement}",
+            severity=Severity.WARNING,
+        )
+        return
+    here = f"the pandas {local} installed here" if fails_here else "newer pandas"
     ctx.report(
         code,
         node,
@@ -117,18 +132,8 @@ def check_removed(ctx: Context) -> None:
 
 
 def _is_pandas_object(ctx: Context, node: ast.expr) -> bool:
-    scope = _scope_of(ctx, node)
+    scope = scope_of(ctx, node)
     return ctx.inference.kind(node, scope, jedi=True) in (Kind.FRAME, Kind.SERIES)
-
-
-def _scope_of(ctx: Context, node: ast.AST) -> FunctionNode | None:
-    line = getattr(node, "lineno", 0)
-    best: FunctionNode | None = None
-    for func in ctx.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
-        inside = func.lineno <= line <= (func.end_lineno or func.lineno)
-        if inside and (best is None or func.lineno >= best.lineno):
-            best = func
-    return best
 
 
 def check_arguments(ctx: Context) -> None:
@@ -176,7 +181,7 @@ def _frame_column(ctx: Context, node: ast.Subscript) -> bool:
     if isinstance(node.value, ast.Attribute) and node.value.attr in ("loc", "iloc", "ix"):
         return True
     by_name = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
-    kind = ctx.inference.kind(node.value, _scope_of(ctx, node), jedi=by_name)
+    kind = ctx.inference.kind(node.value, scope_of(ctx, node), jedi=by_name)
     return kind is Kind.FRAME
 
 
