@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,8 +16,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig, with_environment
+from azml_lsp.runtime.model import RunError
+from azml_lsp.serve.config import (
+    WATCHDOG_GRACE_S,
+    ServeConfig,
+    uses_script_hosts,
+    with_environment,
+)
 from azml_lsp.serve.errors import request_error, run_error
+from azml_lsp.serve.hosts import HostProcess
 from azml_lsp.serve.openapi import HEALTH_PATH, OPENAPI_PATH, SCORE_PATH, openapi_document
 from azml_lsp.serve.pool import PoolClosed, WorkerPool
 from azml_lsp.serve.schema import SchemaError
@@ -33,9 +41,31 @@ class ServiceState:
     def __init__(self, config: ServeConfig) -> None:
         config = with_environment(config)
         self.config = config
-        self.pool = WorkerPool(config.workers, config.python)
+        self.hosted = uses_script_hosts(config)
+        self.pool: WorkerPool[Any] = (
+            WorkerPool(config.workers, lambda: HostProcess(config))
+            if self.hosted
+            else self._runtime_pool(config)
+        )
         self.in_flight = 0
         self.document = openapi_document(config)
+
+    @staticmethod
+    def _runtime_pool(config: ServeConfig) -> WorkerPool[Any]:
+        """Warm workers of the runtime, for requests in another interpreter (a twin)."""
+        from azml_lsp.runtime.worker import WarmWorker
+
+        return WorkerPool(config.workers, lambda: WarmWorker(config.python))
+
+    def score_job(self, frames: dict[str, Any]) -> Callable[[Any, threading.Event], ScoreOutcome]:
+        if self.hosted:
+            return lambda host, cancel: host.score(frames, cancel)
+        return lambda worker, cancel: score(worker, self.config, frames, cancel)
+
+    def warm_up_job(self) -> Callable[[Any], RunError | None]:
+        if self.hosted:
+            return lambda host: host.warm_up()
+        return lambda worker: warm_up(worker, self.config)
 
 
 def _error(status: int, code: str, message: str, target: str, **headers: str) -> JSONResponse:
@@ -99,10 +129,7 @@ async def _score(state: ServiceState, request: Request) -> Response:
         code = "RequestTooLarge" if exc.status == 413 else "BadArgument"
         return _error(exc.status, code, str(exc), exc.target)
     run = asyncio.ensure_future(
-        state.pool.call(
-            lambda worker, cancel: score(worker, config, parsed.frames, cancel),
-            config.timeout_s + WATCHDOG_GRACE_S,
-        )
+        state.pool.call(state.score_job(parsed.frames), config.timeout_s + 2 * WATCHDOG_GRACE_S)
     )
     gone = asyncio.ensure_future(_disconnected(request))
     await asyncio.wait({run, gone}, return_when=asyncio.FIRST_COMPLETED)
@@ -156,6 +183,7 @@ def create_app(config: ServeConfig) -> Starlette:
             "busy": state.pool.busy,
             "in_flight": state.in_flight,
             "environment": state.config.environment,
+            "isolation": state.config.isolation,
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
@@ -169,7 +197,7 @@ def create_app(config: ServeConfig) -> Starlette:
         LOG.info("requests run in %s", state.config.environment)
         if state.config.environment_note:
             LOG.info("%s", state.config.environment_note)
-        errors = await state.pool.start(lambda worker: warm_up(worker, state.config))
+        errors = await state.pool.start(state.warm_up_job())
         for error in filter(None, errors):
             LOG.warning("a worker failed its warm-up run: %s", error.message)
         try:
