@@ -36,15 +36,19 @@ from azml_lsp.serve.host_wire import receive, send, send_pickled
 
 #: What a reply holds: ``{"tables": [frame or None, ...]}`` or ``{"error": RunError}``.
 Reply = dict[str, Any]
+STACK_FILE = "stack.txt"
+#: What the server sends while a call runs to have it stopped (its caller left).
+CANCEL = "cancel"
 
 
 class ScriptHost:
     """The script imported once, and the call of ``azureml_main`` on one request's frames."""
 
-    def __init__(self, setup: dict[str, Any]) -> None:
+    def __init__(self, setup: dict[str, Any], server: socket.socket) -> None:
         from azml_lsp.contract import Dialect
 
         self.setup = setup
+        self.server = server
         self.script = str(setup["script"])
         self.dialect = Dialect.parse(setup["dialect"])
         self.isolation = str(setup["isolation"])
@@ -52,6 +56,7 @@ class ScriptHost:
         self.base = Path(tempfile.mkdtemp(prefix="azml-serve-host-"))
         self.work = self.base / "work"
         self.work.mkdir()
+        self.stack_file = self.base / STACK_FILE
         self.entry: Any = None
         self.import_error: Any = None
 
@@ -73,6 +78,7 @@ class ScriptHost:
             return
         if self.isolation == "worker":
             self._limit_this_process()
+            arm_stack_dump(self.stack_file)
         self._import_script(search_path)
 
     def _search_path(self) -> list[str]:
@@ -175,33 +181,56 @@ class ScriptHost:
         """Fork a child from this template for one call; its reply (pickled), or why it has
         none."""
         read_end, write_end = os.pipe()
-        workdir = Path(tempfile.mkdtemp(prefix="call-", dir=self.base))
+        call_dir = Path(tempfile.mkdtemp(prefix="call-", dir=self.base))
+        workdir = self._call_workdir(call_dir)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child ends in os._exit
             os.close(read_end)
             self._child(frames, workdir, write_end)
         os.close(write_end)
+        line = None
         try:
-            data, timed_out = _read_until_eof(read_end, self.timeout_s)
+            data, ended = _read_reply(read_end, pid, self.timeout_s, self.server)
+            if ended == "timeout":  # ask for the stack; a call that ends meanwhile still counts
+                ask_for_stack(pid)
+                more, ended = _read_reply(read_end, pid, STACK_DUMP_GRACE_S, self.server)
+                data += more
+                line = dumped_line(workdir / STACK_FILE, self.script)
         finally:
             os.close(read_end)
-        if timed_out:
+        timed_out = ended == "timeout"
+        if ended != "eof":
             _kill_session(pid)
         _, status = os.waitpid(pid, 0)
         _kill_session(pid)  # what the call left running
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(call_dir, ignore_errors=True)
         if timed_out:
-            return {"error": timeout_error(self.timeout_s)}
+            return {"error": timeout_error(self.timeout_s, line)}
+        if ended == "cancelled":
+            return {"error": cancelled_error()}
         code = os.waitstatus_to_exitcode(status)
         return data if data and code == 0 else {"error": crash_error(code)}
+
+    def _call_workdir(self, call_dir: Path) -> Path:
+        """A fresh working directory named as a run's is, with the extracted bundle in it."""
+        from azml_lsp.contract.profile import BUNDLE_DIR_NAME
+
+        workdir = call_dir / self.work.name
+        workdir.mkdir()
+        bundle = self.work / BUNDLE_DIR_NAME
+        if bundle.is_dir():
+            (workdir / BUNDLE_DIR_NAME).symlink_to(bundle, target_is_directory=True)
+        return workdir
 
     def _child(self, frames: list[Any], workdir: Path, write_end: int) -> None:
         code = 0
         try:
+            self.server.close()  # the template's line to the server is not the call's
             os.setsid()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             _reseed()
             self._limit_this_process()
+            arm_stack_dump(workdir / STACK_FILE)
             os.chdir(workdir)
             reply = self.call_here(frames)
             try:
@@ -255,7 +284,7 @@ def _failure(kind: str, text: str) -> Any:
     return RunError(code=0, kind=kind, message=text, detail=text)
 
 
-def timeout_error(timeout_s: float) -> Any:
+def timeout_error(timeout_s: float, line: int | None = None) -> Any:
     from azml_lsp.contract import ErrorCode
     from azml_lsp.runtime.model import RunError
 
@@ -264,11 +293,19 @@ def timeout_error(timeout_s: float) -> Any:
         kind="timeout",
         exception="TimeoutError",
         message=(
-            f"The script did not finish within {timeout_s:g} s and was stopped. Look for an "
-            "endless loop or a call that waits (network, input()); raise the limit with "
-            "--timeout if the work is really that long."
+            f"The script did not finish within {timeout_s:g} s and was stopped"
+            f"{f' at line {line}' if line else ''}. Look for an endless loop or a call that "
+            "waits (network, input()); raise the limit with --timeout if the work is really "
+            "that long."
         ),
+        line=line,
     )
+
+
+def cancelled_error() -> Any:
+    from azml_lsp.runtime.model import RunError
+
+    return RunError(code=0, kind="cancelled", message="The request was cancelled: its caller left.")
 
 
 def crash_error(status: int | None) -> Any:
@@ -300,21 +337,69 @@ def crash_error(status: int | None) -> Any:
 
 # ---------------------------------------------------------------- process helpers
 
+#: How long a timed-out process gets to write its stack before it is killed.
+STACK_DUMP_GRACE_S = 0.5
 
-def _read_until_eof(fd: int, timeout_s: float) -> tuple[bytes, bool]:
-    """Everything written to ``fd`` until its writers close it; (data, timed out)."""
+
+def arm_stack_dump(path: Path) -> None:
+    """On ``SIGUSR1`` write this process's Python stack to ``path`` (for a timeout's line)."""
+    import faulthandler
+
+    stream = path.open("w")  # kept open for the signal handler
+    faulthandler.register(signal.SIGUSR1, file=stream, all_threads=False)
+
+
+def ask_for_stack(pid: int) -> None:
+    """Have ``pid`` write its stack (see :func:`arm_stack_dump`); it may still finish meanwhile."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGUSR1)
+
+
+def dumped_line(path: Path, script: str) -> int | None:
+    """The line of ``script`` a stack dump at ``path`` shows running, or None."""
+    from azml_lsp.runtime.stackdump import script_line_from_dump
+
+    try:
+        return script_line_from_dump(path.read_text(errors="replace"), script)
+    except OSError:
+        return None
+
+
+def _read_reply(fd: int, child: int, timeout_s: float, server: socket.socket) -> tuple[bytes, str]:
+    """What the call's child writes to ``fd`` until it exits (processes it started may hold
+    the pipe open longer), and how that ended: ``eof``, ``timeout``, or ``cancelled`` (the
+    server sent :data:`CANCEL`, or went away)."""
     chunks: list[bytes] = []
     deadline = time.monotonic() + timeout_s
+    exited = os.pidfd_open(child)
+    os.set_blocking(fd, False)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return b"".join(chunks), "timeout"
+            readable, _, _ = select.select([fd, exited, server.fileno()], [], [], left)
+            if server.fileno() in readable:
+                receive(server)
+                return b"".join(chunks), "cancelled"
+            if fd in readable and _drain(fd, chunks):
+                return b"".join(chunks), "eof"
+            if exited in readable:
+                _drain(fd, chunks)
+                return b"".join(chunks), "eof"
+    finally:
+        os.close(exited)
+
+
+def _drain(fd: int, chunks: list[bytes]) -> bool:
+    """Read what ``fd`` holds now; True at its end."""
     while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return b"".join(chunks), True
-        readable, _, _ = select.select([fd], [], [], left)
-        if not readable:
-            continue
-        chunk = os.read(fd, 1 << 20)
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return False
         if not chunk:
-            return b"".join(chunks), False
+            return True
         chunks.append(chunk)
 
 
@@ -350,11 +435,13 @@ def main(fd: int, server_pid: int) -> int:
     setup = receive(sock)
     if setup is None:
         return 0
-    host = ScriptHost(setup)
+    host = ScriptHost(setup, sock)
     host.prepare()
-    send(sock, {"ready": True, "pid": os.getpid()})
+    send(sock, {"ready": True, "pid": os.getpid(), "stack_file": str(host.stack_file)})
     try:
         while (frames := receive(sock)) is not None:
+            if frames == CANCEL:
+                continue  # it came after the call's answer: nothing to stop
             reply = host.call(frames)
             if isinstance(reply, bytes):
                 send_pickled(sock, reply)

@@ -16,11 +16,20 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azml_lsp.runtime.model import DEFAULT_MAX_PROCESSES, RunError
 from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig
-from azml_lsp.serve.host_main import crash_error, timeout_error
+from azml_lsp.serve.host_main import (
+    CANCEL,
+    STACK_DUMP_GRACE_S,
+    ask_for_stack,
+    cancelled_error,
+    crash_error,
+    dumped_line,
+    timeout_error,
+)
 from azml_lsp.serve.host_wire import receive, send
 from azml_lsp.serve.scoring import ScoreOutcome, internal_error
 from azml_lsp.serve.shapes import INPUT_NAMES, output_name
@@ -59,6 +68,7 @@ class HostProcess:
         self._process: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
         self._ready = False
+        self._stack_file: Path | None = None
 
     @property
     def pid(self) -> int | None:
@@ -98,6 +108,7 @@ class HostProcess:
         if message is None or not message.get("ready"):
             raise RuntimeError("the script host ended while it started")
         self._ready = True
+        self._stack_file = Path(message["stack_file"])
 
     def close(self) -> None:
         with self._lock:
@@ -143,13 +154,15 @@ class HostProcess:
         own_timeout = self.config.isolation == "request"  # the template times its children
         limit = self.config.timeout_s + (WATCHDOG_GRACE_S if own_timeout else 0.0)
         deadline = time.monotonic() + limit
+        asked_to_stop = False
         while not _readable(sock, 0.05):
-            if cancel.is_set() or time.monotonic() >= deadline:
-                self._replace()
-                kind = "timeout" if not cancel.is_set() else "cancelled"
-                error = timeout_error(self.config.timeout_s)
-                error.kind = kind
-                return ScoreOutcome(error=error)
+            if cancel.is_set() and own_timeout and not asked_to_stop:
+                send(sock, CANCEL)  # the template stops the call's child and answers
+                asked_to_stop = True
+            elif cancel.is_set():
+                return ScoreOutcome(error=self._overran(None))
+            elif time.monotonic() >= deadline and not self._ask_for_stack(sock):
+                return ScoreOutcome(error=self._overran(self._stack_file))
         failure: Exception | None = None
         try:
             reply = receive(sock)
@@ -160,6 +173,8 @@ class HostProcess:
             if failure is not None:
                 return ScoreOutcome(error=internal_error(f"the script host failed: {failure}"))
             return ScoreOutcome(error=crash_error(status))
+        if asked_to_stop:
+            return ScoreOutcome(error=cancelled_error())
         if "error" in reply:
             return ScoreOutcome(error=reply["error"])
         return ScoreOutcome(
@@ -169,6 +184,21 @@ class HostProcess:
                 if table is not None
             }
         )
+
+    def _ask_for_stack(self, sock: socket.socket) -> bool:
+        """Ask an overrunning host for its stack; True when it answered the call meanwhile."""
+        if self._process is not None:
+            ask_for_stack(self._process.pid)
+        return _readable(sock, STACK_DUMP_GRACE_S)
+
+    def _overran(self, stack_file: Path | None) -> RunError:
+        """Stop a host whose call ran too long (the line it was running in ``stack_file``), or
+        whose caller left (None); start its successor."""
+        line = None if stack_file is None else dumped_line(stack_file, str(self.config.script))
+        self._replace()
+        if stack_file is None:
+            return cancelled_error()
+        return timeout_error(self.config.timeout_s, line)
 
     def _replace(self) -> int | None:
         """Stop the host (its exit status) and start its successor, which warms up meanwhile."""
