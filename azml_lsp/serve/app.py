@@ -23,14 +23,14 @@ from azml_lsp.serve.config import (
     uses_script_hosts,
     with_environment,
 )
-from azml_lsp.serve.errors import request_error, run_error
+from azml_lsp.serve.errors import json_bytes, refused, request_error, run_error
+from azml_lsp.serve.host_main import Answer
 from azml_lsp.serve.hosts import HostProcess
 from azml_lsp.serve.openapi import HEALTH_PATH, OPENAPI_PATH, SCORE_PATH, openapi_document
 from azml_lsp.serve.pool import PoolClosed, WorkerPool
-from azml_lsp.serve.schema import SchemaError
-from azml_lsp.serve.scoring import ScoreOutcome, score, warm_up
+from azml_lsp.serve.scoring import score, warm_up
 from azml_lsp.serve.security import bearer_matches
-from azml_lsp.serve.shapes import RequestError, ScoreInputs, parse_request, render_outputs
+from azml_lsp.serve.shapes import RequestError, parse_checked, render_outputs
 
 LOG = logging.getLogger("azml_lsp.serve")
 
@@ -57,10 +57,9 @@ class ServiceState:
 
         return WorkerPool(config.workers, lambda: WarmWorker(config.python))
 
-    def score_job(self, frames: dict[str, Any]) -> Callable[[Any, threading.Event], ScoreOutcome]:
-        if self.hosted:
-            return lambda host, cancel: host.score(frames, cancel)
-        return lambda worker, cancel: score(worker, self.config, frames, cancel)
+    @staticmethod
+    def score_job(body: bytes) -> Callable[[HostProcess, threading.Event], Answer]:
+        return lambda host, cancel: host.score(body, cancel)
 
     def warm_up_job(self) -> Callable[[Any], RunError | None]:
         if self.hosted:
@@ -108,40 +107,39 @@ async def _disconnected(request: Request) -> None:
         pass
 
 
-def _parse(state: ServiceState, body: bytes) -> ScoreInputs:
-    parsed = parse_request(body)
-    for name, schema in state.config.schemas.items():
-        if name not in parsed.frames:
-            raise RequestError(f"{name} is required: send its table in Inputs", f"Inputs.{name}")
-        try:
-            parsed.frames[name] = schema.apply(name, parsed.frames[name])
-        except SchemaError as exc:
-            raise RequestError(str(exc), f"Inputs.{name}") from None
-    return parsed
-
-
 async def _score(state: ServiceState, request: Request) -> Response:
     config = state.config
     try:
         body = await _read_body(request, config.max_body_bytes)
-        parsed = await run_in_threadpool(_parse, state, body)
+        job = state.score_job(body) if state.hosted else await _runtime_job(state, body)
     except RequestError as exc:
-        code = "RequestTooLarge" if exc.status == 413 else "BadArgument"
-        return _error(exc.status, code, str(exc), exc.target)
-    run = asyncio.ensure_future(
-        state.pool.call(state.score_job(parsed.frames), config.timeout_s + 2 * WATCHDOG_GRACE_S)
-    )
+        status, refusal = refused(exc)
+        return JSONResponse(refusal, status_code=status)
+    run = asyncio.ensure_future(state.pool.call(job, config.timeout_s + 2 * WATCHDOG_GRACE_S))
     gone = asyncio.ensure_future(_disconnected(request))
     await asyncio.wait({run, gone}, return_when=asyncio.FIRST_COMPLETED)
     gone.cancel()
     if not run.done():
         run.cancel()  # the caller left: stop the run and free its worker
         return Response(status_code=499)
-    outcome: ScoreOutcome = run.result()
-    if outcome.error is not None:
-        status, error_json = run_error(outcome.error)
-        return JSONResponse(error_json, status_code=status)
-    return JSONResponse(await run_in_threadpool(render_outputs, parsed.shape, outcome.outputs))
+    status, answer = run.result()
+    return Response(answer, status_code=status, media_type="application/json")
+
+
+async def _runtime_job(
+    state: ServiceState, body: bytes
+) -> Callable[[Any, threading.Event], Answer]:
+    """The job for a runtime worker (another interpreter): the server parses and renders."""
+    parsed = await run_in_threadpool(parse_checked, body, state.config.schemas)
+
+    def job(worker: Any, cancel: threading.Event) -> Answer:
+        outcome = score(worker, state.config, parsed.frames, cancel)
+        if outcome.error is not None:
+            status, error_json = run_error(outcome.error)
+            return status, json_bytes(error_json)
+        return 200, json_bytes(render_outputs(parsed.shape, outcome.outputs))
+
+    return job
 
 
 def create_app(config: ServeConfig) -> Starlette:

@@ -12,8 +12,11 @@ once, says it is ready, then answers calls, one at a time:
 - ``worker`` isolation: the host calls ``azureml_main`` itself, like an online endpoint's
   ``run()`` after ``init()``: module state persists between the requests of one host.
 
+The host also turns the request's JSON into frames and the result frames into the answer's
+JSON, so that work runs in parallel over the hosts, not in the server's one process.
+
 Messages are length-prefixed pickles (:mod:`azml_lsp.serve.host_wire`): the setup, then per
-call a list of frames (or None per port) in and a reply dict (``tables`` or ``error``) out.
+call the request body in and the answer out, ``(HTTP status, JSON body)``.
 """
 
 from __future__ import annotations
@@ -34,8 +37,11 @@ from typing import Any
 
 from azml_lsp.serve.host_wire import receive, send, send_pickled
 
-#: What a reply holds: ``{"tables": [frame or None, ...]}`` or ``{"error": RunError}``.
+#: What :meth:`ScriptHost.call_here` gives: ``{"tables": [frame or None, ...]}`` or
+#: ``{"error": RunError}``.
 Reply = dict[str, Any]
+#: An answer to the server: the HTTP status and the JSON body.
+Answer = tuple[int, bytes]
 STACK_FILE = "stack.txt"
 #: What the server sends while a call runs to have it stopped (its caller left).
 CANCEL = "cancel"
@@ -53,6 +59,7 @@ class ScriptHost:
         self.dialect = Dialect.parse(setup["dialect"])
         self.isolation = str(setup["isolation"])
         self.timeout_s = float(setup["timeout_s"])
+        self.schemas = setup.get("schemas") or {}
         self.base = Path(tempfile.mkdtemp(prefix="azml-serve-host-"))
         self.work = self.base / "work"
         self.work.mkdir()
@@ -69,7 +76,10 @@ class ScriptHost:
 
         import azml_lsp.contract.inputs
         import azml_lsp.contract.returns
-        import azml_lsp.runtime.tracebacks  # noqa: F401
+        import azml_lsp.runtime.tracebacks
+        import azml_lsp.serve.errors
+        import azml_lsp.serve.schema
+        import azml_lsp.serve.shapes  # noqa: F401
 
         try:
             search_path = self._search_path()
@@ -137,19 +147,45 @@ class ScriptHost:
 
     # calls ------------------------------------------------------------------
 
-    def call(self, frames: list[Any]) -> Reply | bytes:
-        """Answer one request, or its reply pickled already (never raises)."""
+    def call(self, body: bytes) -> Answer | bytes:
+        """Answer one request, or give its answer pickled already (never raises)."""
         if self.import_error is not None:
-            return {"error": self.import_error}
+            return error_answer(self.import_error)
         if self.isolation == "worker":
             self._make_workdir()
             limit = sys.getrecursionlimit()
             try:
-                return self.call_here(frames)
+                return self.respond(body)
             finally:
                 sys.setrecursionlimit(limit)  # the host's own code needs its depth back
                 _reap_strays()
-        return self._call_in_child(frames)
+        return self._call_in_child(body)
+
+    def respond(self, body: bytes) -> Answer:
+        """Parse the request, call the script on its frames, render the result tables."""
+        from azml_lsp.serve.errors import json_bytes, refused
+        from azml_lsp.serve.shapes import (
+            INPUT_NAMES,
+            RequestError,
+            output_name,
+            parse_checked,
+            render_outputs,
+        )
+
+        try:
+            parsed = parse_checked(body, self.schemas)
+        except RequestError as exc:
+            status, content = refused(exc)
+            return status, json_bytes(content)
+        reply = self.call_here([parsed.frames.get(name) for name in INPUT_NAMES])
+        if "error" in reply:
+            return error_answer(reply["error"])
+        tables = enumerate(reply["tables"], start=1)
+        outputs = {output_name(port): table for port, table in tables if table is not None}
+        try:
+            return 200, json_bytes(render_outputs(parsed.shape, outputs))
+        except (TypeError, ValueError) as exc:
+            return error_answer(_failure("output", f"the result cannot be sent as JSON: {exc}"))
 
     def _make_workdir(self) -> None:
         """A working directory for the call (a script may have deleted or left it)."""
@@ -177,8 +213,8 @@ class ScriptHost:
             return {"error": script_error(ExceptionFacts.of(exc), self.script, PACKAGE_DIR)}
         return _tables(self.dialect, value)
 
-    def _call_in_child(self, frames: list[Any]) -> Reply | bytes:
-        """Fork a child from this template for one call; its reply (pickled), or why it has
+    def _call_in_child(self, body: bytes) -> Answer | bytes:
+        """Fork a child from this template for one call; its answer (pickled), or why it has
         none."""
         read_end, write_end = os.pipe()
         call_dir = Path(tempfile.mkdtemp(prefix="call-", dir=self.base))
@@ -186,7 +222,7 @@ class ScriptHost:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child ends in os._exit
             os.close(read_end)
-            self._child(frames, workdir, write_end)
+            self._child(body, workdir, write_end)
         os.close(write_end)
         line = None
         try:
@@ -205,11 +241,11 @@ class ScriptHost:
         _kill_session(pid)  # what the call left running
         shutil.rmtree(call_dir, ignore_errors=True)
         if timed_out:
-            return {"error": timeout_error(self.timeout_s, line)}
+            return error_answer(timeout_error(self.timeout_s, line))
         if ended == "cancelled":
-            return {"error": cancelled_error()}
+            return error_answer(cancelled_error())
         code = os.waitstatus_to_exitcode(status)
-        return data if data and code == 0 else {"error": crash_error(code)}
+        return data if data and code == 0 else error_answer(crash_error(code))
 
     def _call_workdir(self, call_dir: Path) -> Path:
         """A fresh working directory named as a run's is, with the extracted bundle in it."""
@@ -222,7 +258,7 @@ class ScriptHost:
             (workdir / BUNDLE_DIR_NAME).symlink_to(bundle, target_is_directory=True)
         return workdir
 
-    def _child(self, frames: list[Any], workdir: Path, write_end: int) -> None:
+    def _child(self, body: bytes, workdir: Path, write_end: int) -> None:
         code = 0
         try:
             self.server.close()  # the template's line to the server is not the call's
@@ -232,11 +268,7 @@ class ScriptHost:
             self._limit_this_process()
             arm_stack_dump(workdir / STACK_FILE)
             os.chdir(workdir)
-            reply = self.call_here(frames)
-            try:
-                data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:
-                data = pickle.dumps({"error": _failure("output", f"cannot send the result: {exc}")})
+            data = pickle.dumps(self.respond(body), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
             sys.stdout.flush()
@@ -276,6 +308,14 @@ def _tables(dialect: Any, value: Any) -> Reply:
             )
         }
     return {"tables": tables, "warnings": list(ports.warnings)}
+
+
+def error_answer(error: Any) -> Answer:
+    """The answer for a failed run (a RunError)."""
+    from azml_lsp.serve.errors import json_bytes, run_error
+
+    status, content = run_error(error)
+    return status, json_bytes(content)
 
 
 def _failure(kind: str, text: str) -> Any:
@@ -439,10 +479,10 @@ def main(fd: int, server_pid: int) -> int:
     host.prepare()
     send(sock, {"ready": True, "pid": os.getpid(), "stack_file": str(host.stack_file)})
     try:
-        while (frames := receive(sock)) is not None:
-            if frames == CANCEL:
+        while (body := receive(sock)) is not None:
+            if body == CANCEL:
                 continue  # it came after the call's answer: nothing to stop
-            reply = host.call(frames)
+            reply = host.call(body)
             if isinstance(reply, bytes):
                 send_pickled(sock, reply)
             else:

@@ -17,25 +17,23 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from azml_lsp.runtime.model import DEFAULT_MAX_PROCESSES, RunError
 from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig
 from azml_lsp.serve.host_main import (
     CANCEL,
     STACK_DUMP_GRACE_S,
+    Answer,
     ask_for_stack,
     cancelled_error,
     crash_error,
     dumped_line,
+    error_answer,
     timeout_error,
 )
 from azml_lsp.serve.host_wire import receive, send
-from azml_lsp.serve.scoring import ScoreOutcome, internal_error
-from azml_lsp.serve.shapes import INPUT_NAMES, output_name
-
-if TYPE_CHECKING:
-    import pandas as pd
+from azml_lsp.serve.scoring import internal_error
 
 #: How long a host may take to import pandas, extract the bundle and import the script.
 START_TIMEOUT_S = 120.0
@@ -56,6 +54,7 @@ def host_setup(config: ServeConfig) -> dict[str, Any]:
         "timeout_s": config.timeout_s,
         "memory_mb": config.memory_mb,
         "max_processes": DEFAULT_MAX_PROCESSES,
+        "schemas": config.schemas,
     }
 
 
@@ -136,21 +135,21 @@ class HostProcess:
                 return internal_error(f"the script host did not start: {exc}")
         return None
 
-    def score(self, frames: dict[str, pd.DataFrame], cancel: threading.Event) -> ScoreOutcome:
-        """Run the script on ``frames``; never raises for a failing script."""
+    def score(self, body: bytes, cancel: threading.Event) -> Answer:
+        """The answer to one request body (the host parses it and runs the script)."""
         with self._lock:
             try:
                 self._ensure_started()
                 self._await_ready()
                 assert self._sock is not None
-                send(self._sock, [frames.get(name) for name in INPUT_NAMES])
+                send(self._sock, body)
             except (RuntimeError, OSError) as exc:
                 self._stop()
-                return ScoreOutcome(error=internal_error(f"the script host failed: {exc}"))
+                return error_answer(internal_error(f"the script host failed: {exc}"))
             return self._answer(self._sock, cancel)
 
-    def _answer(self, sock: socket.socket, cancel: threading.Event) -> ScoreOutcome:
-        """Wait for the reply; past the deadline or on ``cancel``, kill and replace the host."""
+    def _answer(self, sock: socket.socket, cancel: threading.Event) -> Answer:
+        """Wait for the answer; past the deadline or on ``cancel``, kill and replace the host."""
         own_timeout = self.config.isolation == "request"  # the template times its children
         limit = self.config.timeout_s + (WATCHDOG_GRACE_S if own_timeout else 0.0)
         deadline = time.monotonic() + limit
@@ -160,30 +159,23 @@ class HostProcess:
                 send(sock, CANCEL)  # the template stops the call's child and answers
                 asked_to_stop = True
             elif cancel.is_set():
-                return ScoreOutcome(error=self._overran(None))
+                return error_answer(self._overran(None))
             elif time.monotonic() >= deadline and not self._ask_for_stack(sock):
-                return ScoreOutcome(error=self._overran(self._stack_file))
+                return error_answer(self._overran(self._stack_file))
         failure: Exception | None = None
         try:
-            reply = receive(sock)
+            answer = receive(sock)
         except (OSError, ValueError, EOFError) as exc:
-            reply, failure = None, exc
-        if reply is None:
+            answer, failure = None, exc
+        if answer is None:
             status = self._replace()
             if failure is not None:
-                return ScoreOutcome(error=internal_error(f"the script host failed: {failure}"))
-            return ScoreOutcome(error=crash_error(status))
+                return error_answer(internal_error(f"the script host failed: {failure}"))
+            return error_answer(crash_error(status))
         if asked_to_stop:
-            return ScoreOutcome(error=cancelled_error())
-        if "error" in reply:
-            return ScoreOutcome(error=reply["error"])
-        return ScoreOutcome(
-            outputs={
-                output_name(port): table
-                for port, table in enumerate(reply["tables"], start=1)
-                if table is not None
-            }
-        )
+            return error_answer(cancelled_error())
+        status_code, content = answer
+        return status_code, content
 
     def _ask_for_stack(self, sock: socket.socket) -> bool:
         """Ask an overrunning host for its stack; True when it answered the call meanwhile."""
