@@ -15,7 +15,7 @@ Sources, strongest first (explicit CLI/LSP arguments win over all of them, see
 
    the script path and the paths in it are relative to the pyproject's folder;
 3. ``[tool.azml]`` itself (``dialect``, ``target-python``, ``select``, ``ignore``, ``timeout``,
-   ``python``, ``sandbox``, ``env``).
+   ``python``, ``sandbox``, ``env``, ``isolation``).
 
 ``python`` and ``env`` both say where runs happen, so the strongest source that sets either one
 decides: a header's ``env=classic-py27`` wins over ``python = "..."`` in ``[tool.azml]``.
@@ -44,6 +44,8 @@ _SUPPRESSION = re.compile(r"^(ignore|noqa)(\[.*\])?$", re.IGNORECASE)
 _TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")
 _TABLE_HEADER = re.compile(r"^\s*\[\[?[^\[\]]+\]\]?\s*(#.*)?$")
 
+ISOLATIONS = ("request", "worker")
+"""How ``azml serve`` isolates requests (``azml_lsp.serve.config``)."""
 GENERAL_KEYS = (
     "dialect",
     "target-python",
@@ -53,6 +55,7 @@ GENERAL_KEYS = (
     "python",
     "sandbox",
     "env",
+    "isolation",
 )
 TABLE_KEYS = ("scripts", "envs")
 """Tables under ``[tool.azml]``: per-script settings, and user twins (read by ``azml_lsp.envs``)."""
@@ -81,6 +84,8 @@ class ScriptSettings:
     sandbox: str | None = None
     env: str | None = None
     """The environment runs use: a cloud twin's name or ``local``."""
+    isolation: str | None = None
+    """How ``azml serve`` isolates requests: ``request`` or ``worker``."""
     sources: list[str] = field(default_factory=list)
     """Where the values came from: ``path:line`` of a header, ``pyproject.toml [table]``."""
 
@@ -237,6 +242,8 @@ def _validated(key: str, value: Any, where: str) -> Any:
             return Dialect.parse(value).value
         except ValueError as exc:
             raise SettingsError(f"{where}: {exc}") from None
+    if key == "isolation" and value not in ISOLATIONS:
+        raise SettingsError(f"{where}: expected one of {', '.join(ISOLATIONS)}, got {value!r}")
     if key == "target-python" and not _TARGET.match(value):
         raise SettingsError(f"{where}: expected a version such as 3.8, got {value!r}")
     return value

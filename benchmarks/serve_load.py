@@ -1,10 +1,15 @@
-"""Bounded load on ``azml serve`` over loopback: throughput, latency, errors, worker memory.
+"""Bounded load on ``azml serve`` (both isolations) and Azure ML's local inference server
+``azmlinfsrv`` (``azureml-inference-server-http``), side by side in one run.
 
     python benchmarks/serve_load.py [--requests 2000] [--concurrency 20] [--workers 2]
+                                    [--only worker,request,azmlinfsrv]
 
-Starts the service on an ephemeral 127.0.0.1 port with a small scoring script, sends the requests
-(records shape, 20 rows each) from ``--concurrency`` clients, and prints the figures. Exits 1 when
-a request failed or the warm workers' memory grew by more than 10 % over the run.
+Each service serves the same computation on the same machine with the same number of workers:
+``azml serve`` a script's ``azureml_main``; ``azmlinfsrv`` a ``score.py`` written here whose
+``run()`` builds the same frame from the same records and answers in the same shape. The same
+httpx client sends the same requests (records shape, 20 rows each) from ``--concurrency``
+callers. Prints one row per service and the ratios to ``azmlinfsrv``. Exits 1 when a request
+failed or an ``azml serve`` worker's memory grew by more than 10 % over the run.
 """
 
 from __future__ import annotations
@@ -12,12 +17,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import textwrap
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -38,12 +49,51 @@ SCRIPT = textwrap.dedent(
         return out,
     """
 )
+SCORE_PY = textwrap.dedent(
+    """
+    import json
+
+    import pandas as pd
+
+
+    def init():
+        pass
+
+
+    def run(raw_data):
+        frame = pd.DataFrame(json.loads(raw_data)["Inputs"]["input1"])
+        out = frame.copy()
+        out["total"] = out["price"] * out["quantity"]
+        return {"Results": {"output1": out.to_dict(orient="records")}}
+    """
+)
 ROWS = [{"item": f"item-{i}", "price": 1.25 * i, "quantity": i % 7} for i in range(20)]
 MAX_MEMORY_GROWTH = 0.10
+PEER = "azmlinfsrv"
+
+
+@dataclass
+class Row:
+    name: str
+    requests: int
+    wall_s: float
+    latencies: list[float]
+    errors: list[str]
+    memory_before_mb: float
+    memory_after_mb: float
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.wall_s
+
+    @property
+    def growth(self) -> float:
+        before = self.memory_before_mb
+        return (self.memory_after_mb - before) / before if before else 0.0
 
 
 def worker_rss_mb(server_pid: int) -> float:
-    """Resident memory of the warm workers (the server's direct children), in MB."""
+    """Resident memory of a server's worker processes (its direct children), in MB."""
     children = psutil.Process(server_pid).children(recursive=False)
     return sum(_rss(child) for child in children) / 2**20
 
@@ -86,8 +136,100 @@ async def load(url: str, requests: int, concurrency: int) -> tuple[list[float], 
         return latencies, errors, time.perf_counter() - began
 
 
+def measure(name: str, url: str, pid: int, args: argparse.Namespace) -> Row:
+    asyncio.run(load(url, args.workers * 10, args.workers))  # warm-up
+    before = worker_rss_mb(pid)
+    latencies, errors, wall = asyncio.run(load(url, args.requests, args.concurrency))
+    after = worker_rss_mb(pid)
+    return Row(name, args.requests, wall, latencies, errors, before, after)
+
+
+def measure_azml(isolation: str, folder: Path, args: argparse.Namespace) -> Row:
+    script = folder / "script.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    service_args = ["--workers", str(args.workers), "--isolation", isolation, "--no-access-log"]
+    with ServiceProcess(script, service_args) as service:
+        return measure(f"azml serve --isolation {isolation}", service.url, service.pid, args)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def inference_server(folder: Path, workers: int) -> Iterator[tuple[str, int]]:
+    """``azmlinfsrv`` serving score.py with ``workers`` gunicorn workers: (url, pid)."""
+    score = folder / "score.py"
+    score.write_text(SCORE_PY, encoding="utf-8")
+    port = _free_port()
+    command = [str(Path(sys.executable).with_name(PEER)), "--entry_script", str(score)]
+    command += ["--port", str(port), "--worker_count", str(workers)]
+    log = (folder / "azmlinfsrv.log").open("wb")
+    process = subprocess.Popen(
+        command, cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(url + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                text = (folder / "azmlinfsrv.log").read_text(errors="replace")
+                raise RuntimeError(f"{PEER} did not start:\n{text[-3000:]}")
+            time.sleep(0.2)
+        yield url, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def measure_peer(folder: Path, args: argparse.Namespace) -> Row:
+    with inference_server(folder, args.workers) as (url, pid):
+        return measure(f"{PEER} (score.py)", url, pid, args)
+
+
 def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else 0
+
+
+def print_rows(rows: list[Row], args: argparse.Namespace) -> None:
+    print(
+        f"{args.requests} requests at concurrency {args.concurrency}, {args.workers} workers each"
+    )
+    print(
+        f"{'service':34} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'workers MB':>11} {'growth':>7}"
+    )
+    for row in rows:
+        print(
+            f"{row.name:34} {row.throughput:7.1f} {percentile(row.latencies, 50) * 1000:7.0f} "
+            f"{percentile(row.latencies, 99) * 1000:7.0f} {len(row.errors):6d} "
+            f"{row.memory_after_mb:11.1f} {row.growth:+7.1%}"
+        )
+    peer = next((row for row in rows if row.name.startswith(PEER)), None)
+    if peer is None:
+        return
+    print(f"ratios to {PEER}:")
+    for row in rows:
+        if row is peer:
+            continue
+        p99 = percentile(row.latencies, 99) / percentile(peer.latencies, 99)
+        print(f"  {row.name:32} throughput {row.throughput / peer.throughput:.2f}x, p99 {p99:.2f}x")
+    for row in rows:
+        for error, count in Counter(row.errors).most_common(3):
+            print(f"  {row.name}: {count} x {error}")
 
 
 def main() -> int:
@@ -95,30 +237,21 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default="worker,request,azmlinfsrv")
     args = parser.parse_args()
+    chosen = args.only.split(",")
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "score.py"
-        script.write_text(SCRIPT, encoding="utf-8")
-        service_args = ["--workers", str(args.workers), "--no-access-log"]
-        with ServiceProcess(script, service_args) as service:
-            asyncio.run(load(service.url, args.workers * 5, args.workers))  # warm-up
-            before = worker_rss_mb(service.pid)
-            latencies, errors, wall = asyncio.run(
-                load(service.url, args.requests, args.concurrency)
-            )
-            after = worker_rss_mb(service.pid)
-    growth = (after - before) / before if before else 0.0
-    print(
-        f"requests      {args.requests} at concurrency {args.concurrency}, {args.workers} workers"
-    )
-    print(f"throughput    {args.requests / wall:.1f} requests/s ({wall:.1f} s)")
-    print(f"latency p50   {percentile(latencies, 50) * 1000:.0f} ms")
-    print(f"latency p99   {percentile(latencies, 99) * 1000:.0f} ms")
-    print(f"errors        {len(errors)}")
-    print(f"worker memory {before:.1f} MB at start, {after:.1f} MB at end ({growth:+.1%})")
-    for error, count in Counter(errors).most_common(5):
-        print(f"  {count} x {error}")
-    return 1 if errors or growth > MAX_MEMORY_GROWTH else 0
+        folder = Path(tmp)
+        for isolation in ("worker", "request"):
+            if isolation in chosen:
+                rows.append(measure_azml(isolation, folder, args))
+        if PEER in chosen:
+            rows.append(measure_peer(folder, args))
+    print_rows(rows, args)
+    azml = [row for row in rows if not row.name.startswith(PEER)]
+    failed = any(row.errors for row in rows) or any(row.growth > MAX_MEMORY_GROWTH for row in azml)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

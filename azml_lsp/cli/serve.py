@@ -9,10 +9,12 @@ import click
 from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
 from azml_lsp.runtime.model import DEFAULT_MEMORY_MB, MIN_MEMORY_MB
 from azml_lsp.serve.config import (
+    DEFAULT_ISOLATION,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONCURRENT,
     DEFAULT_TIMEOUT_S,
     DEFAULT_WORKERS,
+    ISOLATIONS,
     ServeConfig,
 )
 from azml_lsp.serve.schema import SchemaError, TableSchema
@@ -44,6 +46,15 @@ dialect_option = click.option(
     default=DEFAULT_WORKERS,
     show_default=True,
     help="Warm worker processes; each runs one request at a time.",
+)
+@click.option(
+    "--isolation",
+    type=click.Choice(ISOLATIONS),
+    default=None,
+    help=f"request: fresh module state per request, as the designer re-imports the script "
+    f"(default: {DEFAULT_ISOLATION}, or the script's declared isolation); worker: the script "
+    "imported once per worker and azureml_main called per request, like an online endpoint's "
+    "init()/run().",
 )
 @click.option(
     "--api-key",
@@ -105,6 +116,7 @@ def serve(
     host: str,
     port: int,
     workers: int,
+    isolation: str | None,
     api_key: str | None,
     timeout: float,
     memory_mb: int,
@@ -118,7 +130,9 @@ def serve(
 ) -> None:
     """Serve SCRIPT's azureml_main at POST /score (OpenAPI document at /openapi.json).
 
-    Every request runs the script afresh in a warm worker process, never in the server.
+    The script runs in worker processes, never in the server: with --isolation request each
+    request gets a fresh copy of the imported script (forked); with --isolation worker each
+    worker imports it once.
     The service runs whatever the script does with the request: expose it only to callers you
     trust, and never expose a script that evaluates its input. In a cloud twin (--env), each
     request also starts the twin's interpreter.
@@ -146,6 +160,7 @@ def serve(
         bundle=Path(declared.bundle).resolve() if declared.bundle else None,
         dialect=Dialect.parse(declared.dialect or twin_dialect(declared.env, script)),
         workers=workers,
+        isolation=isolation or declared.isolation or DEFAULT_ISOLATION,  # type: ignore[arg-type]
         timeout_s=timeout,
         memory_mb=memory_mb,
         max_concurrent=max_concurrent,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,14 +16,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig, with_environment
-from azml_lsp.serve.errors import request_error, run_error
+from azml_lsp.runtime.model import RunError
+from azml_lsp.serve.config import (
+    WATCHDOG_GRACE_S,
+    ServeConfig,
+    uses_script_hosts,
+    with_environment,
+)
+from azml_lsp.serve.errors import json_bytes, refused, request_error, run_error
+from azml_lsp.serve.host_main import Answer
+from azml_lsp.serve.hosts import HostProcess
 from azml_lsp.serve.openapi import HEALTH_PATH, OPENAPI_PATH, SCORE_PATH, openapi_document
 from azml_lsp.serve.pool import PoolClosed, WorkerPool
-from azml_lsp.serve.schema import SchemaError
-from azml_lsp.serve.scoring import ScoreOutcome, score, warm_up
+from azml_lsp.serve.scoring import score, warm_up
 from azml_lsp.serve.security import bearer_matches
-from azml_lsp.serve.shapes import RequestError, ScoreInputs, parse_request, render_outputs
+from azml_lsp.serve.shapes import RequestError, parse_checked, render_outputs
 
 LOG = logging.getLogger("azml_lsp.serve")
 
@@ -33,9 +41,30 @@ class ServiceState:
     def __init__(self, config: ServeConfig) -> None:
         config = with_environment(config)
         self.config = config
-        self.pool = WorkerPool(config.workers, config.python)
+        self.hosted = uses_script_hosts(config)
+        self.pool: WorkerPool[Any] = (
+            WorkerPool(config.workers, lambda: HostProcess(config))
+            if self.hosted
+            else self._runtime_pool(config)
+        )
         self.in_flight = 0
         self.document = openapi_document(config)
+
+    @staticmethod
+    def _runtime_pool(config: ServeConfig) -> WorkerPool[Any]:
+        """Warm workers of the runtime, for requests in another interpreter (a twin)."""
+        from azml_lsp.runtime.processes.worker import WarmWorker
+
+        return WorkerPool(config.workers, lambda: WarmWorker(config.python))
+
+    @staticmethod
+    def score_job(body: bytes) -> Callable[[HostProcess, threading.Event], Answer]:
+        return lambda host, cancel: host.score(body, cancel)
+
+    def warm_up_job(self) -> Callable[[Any], RunError | None]:
+        if self.hosted:
+            return lambda host: host.warm_up()
+        return lambda worker: warm_up(worker, self.config)
 
 
 def _error(status: int, code: str, message: str, target: str, **headers: str) -> JSONResponse:
@@ -78,43 +107,39 @@ async def _disconnected(request: Request) -> None:
         pass
 
 
-def _parse(state: ServiceState, body: bytes) -> ScoreInputs:
-    parsed = parse_request(body)
-    for name, schema in state.config.schemas.items():
-        if name not in parsed.frames:
-            raise RequestError(f"{name} is required: send its table in Inputs", f"Inputs.{name}")
-        try:
-            parsed.frames[name] = schema.apply(name, parsed.frames[name])
-        except SchemaError as exc:
-            raise RequestError(str(exc), f"Inputs.{name}") from None
-    return parsed
-
-
 async def _score(state: ServiceState, request: Request) -> Response:
     config = state.config
     try:
         body = await _read_body(request, config.max_body_bytes)
-        parsed = await run_in_threadpool(_parse, state, body)
+        job = state.score_job(body) if state.hosted else await _runtime_job(state, body)
     except RequestError as exc:
-        code = "RequestTooLarge" if exc.status == 413 else "BadArgument"
-        return _error(exc.status, code, str(exc), exc.target)
-    run = asyncio.ensure_future(
-        state.pool.call(
-            lambda worker, cancel: score(worker, config, parsed.frames, cancel),
-            config.timeout_s + WATCHDOG_GRACE_S,
-        )
-    )
+        status, refusal = refused(exc)
+        return JSONResponse(refusal, status_code=status)
+    run = asyncio.ensure_future(state.pool.call(job, config.timeout_s + 2 * WATCHDOG_GRACE_S))
     gone = asyncio.ensure_future(_disconnected(request))
     await asyncio.wait({run, gone}, return_when=asyncio.FIRST_COMPLETED)
     gone.cancel()
     if not run.done():
         run.cancel()  # the caller left: stop the run and free its worker
         return Response(status_code=499)
-    outcome: ScoreOutcome = run.result()
-    if outcome.error is not None:
-        status, error_json = run_error(outcome.error)
-        return JSONResponse(error_json, status_code=status)
-    return JSONResponse(await run_in_threadpool(render_outputs, parsed.shape, outcome.outputs))
+    status, answer = run.result()
+    return Response(answer, status_code=status, media_type="application/json")
+
+
+async def _runtime_job(
+    state: ServiceState, body: bytes
+) -> Callable[[Any, threading.Event], Answer]:
+    """The job for a runtime worker (another interpreter): the server parses and renders."""
+    parsed = await run_in_threadpool(parse_checked, body, state.config.schemas)
+
+    def job(worker: Any, cancel: threading.Event) -> Answer:
+        outcome = score(worker, state.config, parsed.frames, cancel)
+        if outcome.error is not None:
+            status, error_json = run_error(outcome.error)
+            return status, json_bytes(error_json)
+        return 200, json_bytes(render_outputs(parsed.shape, outcome.outputs))
+
+    return job
 
 
 def create_app(config: ServeConfig) -> Starlette:
@@ -156,6 +181,7 @@ def create_app(config: ServeConfig) -> Starlette:
             "busy": state.pool.busy,
             "in_flight": state.in_flight,
             "environment": state.config.environment,
+            "isolation": state.config.isolation,
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
@@ -169,7 +195,7 @@ def create_app(config: ServeConfig) -> Starlette:
         LOG.info("requests run in %s", state.config.environment)
         if state.config.environment_note:
             LOG.info("%s", state.config.environment_note)
-        errors = await state.pool.start(lambda worker: warm_up(worker, state.config))
+        errors = await state.pool.start(state.warm_up_job())
         for error in filter(None, errors):
             LOG.warning("a worker failed its warm-up run: %s", error.message)
         try:

@@ -5,16 +5,24 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
 from azml_lsp.runtime.model import DEFAULT_MEMORY_MB, RunRequest
 from azml_lsp.serve.schema import TableSchema
+from azml_lsp.settings import ISOLATIONS
+
+__all__ = ["ISOLATIONS", "ServeConfig", "uses_script_hosts", "with_environment"]
 
 #: The classic request-response service's default concurrency limit (CONTRACT.md section 9).
 DEFAULT_MAX_CONCURRENT = 20
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 DEFAULT_WORKERS = 2
+Isolation = Literal["request", "worker"]
+#: The designer re-imports the script on every real-time request (CONTRACT.md section 9, S9),
+#: and classic ran the module on every web-service call: fresh module state per request.
+DEFAULT_ISOLATION: Isolation = "request"
 #: Extra seconds the server waits past the run's own timeout before it kills the run itself.
 WATCHDOG_GRACE_S = 10.0
 
@@ -34,6 +42,9 @@ class ServeConfig:
     api_key: str | None = field(default=None, repr=False)
     schemas: dict[str, TableSchema] = field(default_factory=dict)
     """Expected columns per input name (``input1``, ``input2``), from sample datasets."""
+    isolation: Isolation = DEFAULT_ISOLATION
+    """``request``: fresh module state per request (the script forked from a template that
+    imported it); ``worker``: the script imported once per worker, called per request."""
     python: str | None = None
     env: str | None = None
     """Where requests run: a cloud twin's name or ``local``; None: the runtime's default (the
@@ -53,13 +64,21 @@ def with_environment(config: ServeConfig) -> ServeConfig:
     from azml_lsp.contract.twins import LOCAL
     from azml_lsp.runtime.runner import resolve_environment
 
+    env = config.env
+    if config.isolation == "worker" and env is None and config.python is None:
+        env = LOCAL  # not the dialect's twin by default: worker isolation runs here only
     request = RunRequest(
         script=str(config.script),
         dialect=config.dialect.value,
         python=config.python,
-        env=config.env,
+        env=env,
     )
     twin, note = resolve_environment(request, config.dialect, config.script.parent)
+    if config.isolation == "worker" and (twin is not None or config.python is not None):
+        raise ValueError(
+            "--isolation worker runs the script in this interpreter only: "
+            "drop --env/--python, or serve with --isolation request"
+        )
     if twin is not None:
         return replace(config, env=twin.name, environment=twin.summary)
     if config.python is not None:
@@ -75,3 +94,11 @@ def _pandas_version() -> str:
         return f", pandas {version('pandas')}"
     except PackageNotFoundError:
         return ""
+
+
+def uses_script_hosts(config: ServeConfig) -> bool:
+    """Whether requests run in script hosts (this interpreter) rather than through the
+    runtime's warm worker (another interpreter: a cloud twin or ``--python``)."""
+    from azml_lsp.contract.twins import LOCAL
+
+    return config.python is None and config.env in (None, LOCAL)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from azml_lsp.runtime.model import RunError
+from azml_lsp.serve.shapes import RequestError
 
 #: RunError.kind -> (HTTP status, error code) of the answer.
 RUN_ERROR_STATUS: dict[str, tuple[int, str]] = {
@@ -33,6 +35,19 @@ def error_body(
 def request_error(status: int, code: str, message: str, target: str) -> tuple[int, dict[str, Any]]:
     """A request the service refuses before running anything."""
     return status, error_body(code, message, [{"code": code, "target": target, "message": message}])
+
+
+def refused(exc: RequestError) -> tuple[int, dict[str, Any]]:
+    """The answer to a request that cannot run (bad JSON, shape, column, size)."""
+    code = "RequestTooLarge" if exc.status == 413 else "BadArgument"
+    return request_error(exc.status, code, str(exc), exc.target)
+
+
+def json_bytes(content: Any) -> bytes:
+    """``content`` as the service's JSON answers are written (compact UTF-8, no NaN)."""
+    return json.dumps(
+        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
 
 
 def run_error(error: RunError) -> tuple[int, dict[str, Any]]:

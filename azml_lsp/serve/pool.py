@@ -6,28 +6,35 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from azml_lsp.runtime.processes.worker import WarmWorker
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class Worker(Protocol):
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+W = TypeVar("W", bound=Worker)
 
 
 class PoolClosed(RuntimeError):
     """The pool is not running (starting up or shutting down)."""
 
 
-class WorkerPool:
-    """``size`` warm workers; :meth:`call` waits for a free one and runs a blocking job with it."""
+class WorkerPool(Generic[W]):
+    """``size`` workers made by ``factory``; :meth:`call` waits for a free one and runs a
+    blocking job with it."""
 
-    def __init__(self, size: int, python: str | None = None) -> None:
+    def __init__(self, size: int, factory: Callable[[], W]) -> None:
         if size < 1:
             raise ValueError("the pool needs at least one worker")
         self.size = size
-        self._python = python
-        self._workers: list[WarmWorker] = []
-        self._idle: asyncio.Queue[WarmWorker] = asyncio.Queue()
+        self._factory = factory
+        self._workers: list[W] = []
+        self._idle: asyncio.Queue[W] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="azml-serve")
         self._open = False
 
@@ -39,12 +46,10 @@ class WorkerPool:
     def busy(self) -> int:
         return self.size - self._idle.qsize() if self._open else 0
 
-    async def start(self, warm_up: Callable[[WarmWorker], T] | None = None) -> list[T]:
+    async def start(self, warm_up: Callable[[W], T] | None = None) -> list[T]:
         """Start the workers, run ``warm_up`` on each (in parallel), and open the pool."""
-        from azml_lsp.runtime.processes.worker import WarmWorker
-
         loop = asyncio.get_running_loop()
-        self._workers = [WarmWorker(self._python) for _ in range(self.size)]
+        self._workers = [self._factory() for _ in range(self.size)]
         for worker in self._workers:
             worker.start()
         results: list[T] = []
@@ -66,7 +71,7 @@ class WorkerPool:
 
     async def call(
         self,
-        job: Callable[[WarmWorker, threading.Event], T],
+        job: Callable[[W, threading.Event], T],
         deadline_s: float,
     ) -> T:
         """Run ``job(worker, cancel)`` in a thread; past ``deadline_s`` set ``cancel`` and wait."""

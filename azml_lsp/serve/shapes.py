@@ -24,7 +24,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from azml_lsp.contract.entrypoint import MAX_FRAMES
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
+
+    from azml_lsp.serve.schema import TableSchema
 
 Shape = Literal["table", "records"]
 
@@ -89,6 +93,21 @@ def parse_request(body: bytes) -> ScoreInputs:
     shape: Shape = next(iter(shapes.values()), "table")
     reader = _records_frame if shape == "records" else _table_frame
     return ScoreInputs(shape, {name: reader(name, value) for name, value in inputs.items()})
+
+
+def parse_checked(body: bytes, schemas: Mapping[str, TableSchema]) -> ScoreInputs:
+    """:func:`parse_request`, then each input with a fixed schema checked and cast to it."""
+    from azml_lsp.serve.schema import SchemaError
+
+    parsed = parse_request(body)
+    for name, schema in schemas.items():
+        if name not in parsed.frames:
+            raise RequestError(f"{name} is required: send its table in Inputs", f"Inputs.{name}")
+        try:
+            parsed.frames[name] = schema.apply(name, parsed.frames[name])
+        except SchemaError as exc:
+            raise RequestError(str(exc), f"Inputs.{name}") from None
+    return parsed
 
 
 def _shape_of(name: str, value: Any) -> Shape:

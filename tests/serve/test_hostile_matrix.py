@@ -1,5 +1,6 @@
-"""Every hostile script of ``tests/hostile_scripts.py`` through ``azml serve`` with one worker:
-each request is answered as its case says, and the probe request after it is unaffected."""
+"""Every hostile script of ``tests/hostile_scripts.py`` through ``azml serve`` with one worker,
+in both isolations: each request is answered as its case says, and the probe request after it
+is unaffected (with ``--isolation worker`` a worker that died or overran has been replaced)."""
 
 from __future__ import annotations
 
@@ -22,21 +23,24 @@ from tests.hostile_scripts import (
 )
 
 ARGS = ["--workers", "1", "--timeout", str(TIMEOUT_S), "--memory-mb", "2048"]
+ISOLATIONS = ("request", "worker")
 IN_CALL = [case for case in CASES if not case.module_level]
 AT_MODULE_LEVEL = [case for case in CASES if case.module_level]
 
 
-def _serve(folder: Path, name: str, script: str) -> ServiceProcess:
+def _serve(folder: Path, name: str, script: str, isolation: str) -> ServiceProcess:
     path = folder / name
     path.write_text(script, encoding="utf-8")
-    return ServiceProcess(path, ARGS)
+    return ServiceProcess(path, [*ARGS, "--isolation", isolation])
 
 
-@pytest.fixture(scope="module")
-def dispatcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+@pytest.fixture(scope="module", params=ISOLATIONS)
+def dispatcher(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[httpx.Client]:
     folder = tmp_path_factory.mktemp("hostile")
     with (
-        _serve(folder, "dispatch.py", dispatching_script()) as service,
+        _serve(folder, "dispatch.py", dispatching_script(), request.param) as service,
         httpx.Client(base_url=service.url, timeout=120) as http,
     ):
         yield http
@@ -69,10 +73,13 @@ def test_hostile_request_then_a_normal_one(dispatcher: httpx.Client, case: Hosti
     assert_probe_unaffected(dispatcher)
 
 
+@pytest.mark.parametrize("isolation", ISOLATIONS)
 @pytest.mark.parametrize("case", AT_MODULE_LEVEL, ids=[case.name for case in AT_MODULE_LEVEL])
-def test_module_level_changes_stay_in_each_request(tmp_path: Path, case: Hostile) -> None:
+def test_module_level_changes_stay_in_each_request(
+    tmp_path: Path, case: Hostile, isolation: str
+) -> None:
     with (
-        _serve(tmp_path, f"{case.name}.py", case.script()) as service,
+        _serve(tmp_path, f"{case.name}.py", case.script(), isolation) as service,
         httpx.Client(base_url=service.url, timeout=120) as http,
     ):
         for _ in range(3):

@@ -1,0 +1,499 @@
+"""The script host: the process that ``azml serve`` hands requests to (user code only ever runs
+here or in a child forked from here, never in the server).
+
+Started as ``python -m azml_lsp.serve.host_main FD SERVER_PID`` with one end of a socket pair.
+It imports pandas and the runtime's contract helpers, extracts the bundle, imports the script
+once, says it is ready, then answers calls, one at a time:
+
+- ``request`` isolation: the host is a *template*. Each call forks a child from it; the child
+  calls ``azureml_main`` on the request's frames and writes its answer back through a pipe, then
+  exits. Every request starts from the template's state (module globals as the import left
+  them), so nothing one request does reaches the next, and a request pays a fork, not an import.
+- ``worker`` isolation: the host calls ``azureml_main`` itself, like an online endpoint's
+  ``run()`` after ``init()``: module state persists between the requests of one host.
+
+The host also turns the request's JSON into frames and the result frames into the answer's
+JSON, so that work runs in parallel over the hosts, not in the server's one process.
+
+Messages are length-prefixed pickles (:mod:`azml_lsp.serve.host_wire`): the setup, then per
+call the request body in and the answer out, ``(HTTP status, JSON body)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+from typing import Any
+
+from azml_lsp.serve.host_wire import receive, send, send_pickled
+
+#: What :meth:`ScriptHost.call_here` gives: ``{"tables": [frame or None, ...]}`` or
+#: ``{"error": RunError}``.
+Reply = dict[str, Any]
+#: An answer to the server: the HTTP status and the JSON body.
+Answer = tuple[int, bytes]
+STACK_FILE = "stack.txt"
+#: What the server sends while a call runs to have it stopped (its caller left).
+CANCEL = "cancel"
+
+
+class ScriptHost:
+    """The script imported once, and the call of ``azureml_main`` on one request's frames."""
+
+    def __init__(self, setup: dict[str, Any], server: socket.socket) -> None:
+        from azml_lsp.contract import Dialect
+
+        self.setup = setup
+        self.server = server
+        self.script = str(setup["script"])
+        self.dialect = Dialect.parse(setup["dialect"])
+        self.isolation = str(setup["isolation"])
+        self.timeout_s = float(setup["timeout_s"])
+        self.schemas = setup.get("schemas") or {}
+        self.base = Path(tempfile.mkdtemp(prefix="azml-serve-host-"))
+        self.work = self.base / "work"
+        self.work.mkdir()
+        self.stack_file = self.base / STACK_FILE
+        self.entry: Any = None
+        self.import_error: Any = None
+
+    # start-up ---------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Import what every call needs, extract the bundle, cap the worker, import the script."""
+        os.environ.setdefault("MPLBACKEND", "Agg")
+        import pandas  # noqa: F401
+
+        import azml_lsp.contract.inputs
+        import azml_lsp.contract.returns
+        import azml_lsp.runtime.tracebacks
+        import azml_lsp.serve.errors
+        import azml_lsp.serve.schema
+        import azml_lsp.serve.shapes  # noqa: F401
+
+        try:
+            search_path = self._search_path()
+        except Exception as exc:  # a bundle that cannot be extracted: every call reports it
+            self.import_error = _failure("bundle", str(exc))
+            return
+        if self.isolation == "worker":
+            self._limit_this_process()
+            arm_stack_dump(self.stack_file)
+        self._import_script(search_path)
+
+    def _search_path(self) -> list[str]:
+        bundle = self.setup.get("bundle")
+        if not bundle:
+            return [str(self.work)]
+        from azml_lsp.bundles import (
+            BundleError,
+            BundleLimits,
+            extract_bundle,
+            install_source_mapping,
+        )
+        from azml_lsp.contract.profile import BUNDLE_DIR_NAME
+
+        try:
+            extracted = extract_bundle(bundle, self.work / BUNDLE_DIR_NAME, BundleLimits())
+        except BundleError as exc:
+            raise ValueError(str(exc)) from None
+        install_source_mapping(extracted)
+        return [str(self.work), str(extracted.root)]
+
+    def _limit_this_process(self) -> None:
+        """The run's memory and process caps, on this process (worker isolation) or on a
+        request's child (request isolation)."""
+        import resource
+
+        from azml_lsp.runtime.processes.forkguard import limit_processes
+
+        limit_processes(int(self.setup["max_processes"]))
+        memory_mb = self.setup.get("memory_mb")
+        if memory_mb:
+            cap = int(memory_mb) * 1024 * 1024
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+    def _import_script(self, search_path: list[str]) -> None:
+        from azml_lsp.contract import ENTRY_POINT
+        from azml_lsp.contract.profile import SCRIPT_MODULE_PREFIX
+        from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
+
+        sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())] + search_path
+        name = SCRIPT_MODULE_PREFIX + "served"
+        module = types.ModuleType(name)
+        module.__file__ = self.script
+        os.chdir(self.work)
+        try:
+            source = Path(self.script).read_bytes()
+            code = compile(source, self.script, "exec", dont_inherit=True)
+            sys.modules[name] = module
+            exec(code, module.__dict__)
+            self.entry = getattr(module, ENTRY_POINT)
+        except BaseException as exc:
+            self.import_error = script_error(ExceptionFacts.of(exc), self.script, PACKAGE_DIR)
+
+    # calls ------------------------------------------------------------------
+
+    def call(self, body: bytes) -> Answer | bytes:
+        """Answer one request, or give its answer pickled already (never raises)."""
+        if self.import_error is not None:
+            return error_answer(self.import_error)
+        if self.isolation == "worker":
+            self._make_workdir()
+            limit = sys.getrecursionlimit()
+            try:
+                return self.respond(body)
+            finally:
+                sys.setrecursionlimit(limit)  # the host's own code needs its depth back
+                _reap_strays()
+        return self._call_in_child(body)
+
+    def respond(self, body: bytes) -> Answer:
+        """Parse the request, call the script on its frames, render the result tables."""
+        from azml_lsp.serve.errors import json_bytes, refused
+        from azml_lsp.serve.shapes import (
+            INPUT_NAMES,
+            RequestError,
+            output_name,
+            parse_checked,
+            render_outputs,
+        )
+
+        try:
+            parsed = parse_checked(body, self.schemas)
+        except RequestError as exc:
+            status, content = refused(exc)
+            return status, json_bytes(content)
+        reply = self.call_here([parsed.frames.get(name) for name in INPUT_NAMES])
+        if "error" in reply:
+            return error_answer(reply["error"])
+        tables = enumerate(reply["tables"], start=1)
+        outputs = {output_name(port): table for port, table in tables if table is not None}
+        try:
+            return 200, json_bytes(render_outputs(parsed.shape, outputs))
+        except (TypeError, ValueError) as exc:
+            return error_answer(_failure("output", f"the result cannot be sent as JSON: {exc}"))
+
+    def _make_workdir(self) -> None:
+        """A working directory for the call (a script may have deleted or left it)."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        os.chdir(self.work)
+
+    def call_here(self, frames: list[Any]) -> Reply:
+        """Call ``azureml_main`` in this process and turn its value into the result tables."""
+        from azml_lsp.contract import ParameterShape, call_arguments
+        from azml_lsp.contract.inputs import prepare_input_frame
+        from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
+
+        try:
+            ready = [None if f is None else prepare_input_frame(self.dialect, f) for f in frames]
+            try:
+                shape = ParameterShape.of(self.entry)
+            except (TypeError, ValueError):
+                shape = ParameterShape(positional=2)
+            args = call_arguments(self.dialect, shape, ready)
+        except Exception as exc:
+            return {"error": _failure("input", f"the request's tables cannot be passed: {exc}")}
+        try:
+            value = self.entry(*args)
+        except BaseException as exc:
+            return {"error": script_error(ExceptionFacts.of(exc), self.script, PACKAGE_DIR)}
+        return _tables(self.dialect, value)
+
+    def _call_in_child(self, body: bytes) -> Answer | bytes:
+        """Fork a child from this template for one call; its answer (pickled), or why it has
+        none."""
+        read_end, write_end = os.pipe()
+        call_dir = Path(tempfile.mkdtemp(prefix="call-", dir=self.base))
+        workdir = self._call_workdir(call_dir)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child ends in os._exit
+            os.close(read_end)
+            self._child(body, workdir, write_end)
+        os.close(write_end)
+        line = None
+        try:
+            data, ended = _read_reply(read_end, pid, self.timeout_s, self.server)
+            if ended == "timeout":  # ask for the stack; a call that ends meanwhile still counts
+                ask_for_stack(pid)
+                more, ended = _read_reply(read_end, pid, STACK_DUMP_GRACE_S, self.server)
+                data += more
+                line = dumped_line(workdir / STACK_FILE, self.script)
+        finally:
+            os.close(read_end)
+        timed_out = ended == "timeout"
+        if ended != "eof":
+            _kill_session(pid)
+        _, status = os.waitpid(pid, 0)
+        _kill_session(pid)  # what the call left running
+        shutil.rmtree(call_dir, ignore_errors=True)
+        if timed_out:
+            return error_answer(timeout_error(self.timeout_s, line))
+        if ended == "cancelled":
+            return error_answer(cancelled_error())
+        code = os.waitstatus_to_exitcode(status)
+        return data if data and code == 0 else error_answer(crash_error(code))
+
+    def _call_workdir(self, call_dir: Path) -> Path:
+        """A fresh working directory named as a run's is, with the extracted bundle in it."""
+        from azml_lsp.contract.profile import BUNDLE_DIR_NAME
+
+        workdir = call_dir / self.work.name
+        workdir.mkdir()
+        bundle = self.work / BUNDLE_DIR_NAME
+        if bundle.is_dir():
+            (workdir / BUNDLE_DIR_NAME).symlink_to(bundle, target_is_directory=True)
+        return workdir
+
+    def _child(self, body: bytes, workdir: Path, write_end: int) -> None:
+        code = 0
+        try:
+            self.server.close()  # the template's line to the server is not the call's
+            os.setsid()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _reseed()
+            self._limit_this_process()
+            arm_stack_dump(workdir / STACK_FILE)
+            os.chdir(workdir)
+            data = pickle.dumps(self.respond(body), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            sys.stdout.flush()
+        except BaseException:
+            code = 70
+        finally:
+            os._exit(code)
+
+
+# ---------------------------------------------------------------- results and errors
+
+
+def _tables(dialect: Any, value: Any) -> Reply:
+    from azml_lsp.contract import ErrorCode
+    from azml_lsp.contract.errors import error_0085
+    from azml_lsp.contract.returns import (
+        ReturnContractError,
+        finalize_table,
+        split_return,
+        to_dataframe,
+    )
+    from azml_lsp.runtime.model import RunError
+
+    try:
+        ports = split_return(dialect, value)
+        tables = [
+            None if v is None else finalize_table(dialect, to_dataframe(v)) for v in ports.values
+        ]
+    except ReturnContractError as exc:
+        return {
+            "error": RunError(
+                code=int(ErrorCode.SCRIPT_ERROR),
+                kind="return",
+                exception=exc.exception_class,
+                message=error_0085(exc.exception_class, exc.message, None),
+                detail=exc.message,
+            )
+        }
+    return {"tables": tables, "warnings": list(ports.warnings)}
+
+
+def error_answer(error: Any) -> Answer:
+    """The answer for a failed run (a RunError)."""
+    from azml_lsp.serve.errors import json_bytes, run_error
+
+    status, content = run_error(error)
+    return status, json_bytes(content)
+
+
+def _failure(kind: str, text: str) -> Any:
+    from azml_lsp.runtime.model import RunError
+
+    return RunError(code=0, kind=kind, message=text, detail=text)
+
+
+def timeout_error(timeout_s: float, line: int | None = None) -> Any:
+    from azml_lsp.contract import ErrorCode
+    from azml_lsp.runtime.model import RunError
+
+    return RunError(
+        code=int(ErrorCode.SCRIPT_ERROR),
+        kind="timeout",
+        exception="TimeoutError",
+        message=(
+            f"The script did not finish within {timeout_s:g} s and was stopped"
+            f"{f' at line {line}' if line else ''}. Look for an endless loop or a call that "
+            "waits (network, input()); raise the limit with --timeout if the work is really "
+            "that long."
+        ),
+        line=line,
+    )
+
+
+def cancelled_error() -> Any:
+    from azml_lsp.runtime.model import RunError
+
+    return RunError(code=0, kind="cancelled", message="The request was cancelled: its caller left.")
+
+
+def crash_error(status: int | None) -> Any:
+    """Why a process that ran the script ended without an answer (``status``: its exit code,
+    negative for a signal)."""
+    from azml_lsp.contract import ErrorCode
+    from azml_lsp.runtime.model import RunError
+
+    if status is not None and status < 0:
+        name = signal.Signals(-status).name
+        if name == "SIGKILL":
+            kind = "memory"
+            cause = (
+                "it was killed (SIGKILL), most likely by the system for using too much memory; "
+                "lower the memory use or the input size, or raise --memory-mb"
+            )
+        else:
+            kind, cause = "crash", f"it was killed by {name} ({signal.strsignal(-status)})"
+        message = f"The Python process running the script ended: {cause}."
+    else:
+        kind = "crash"
+        message = (
+            f"The Python process running the script exited with status {status} without "
+            "returning: the script called os._exit() or a native library ended the process. "
+            "In the cloud this fails the module with error 0085."
+        )
+    return RunError(code=int(ErrorCode.SCRIPT_ERROR), kind=kind, message=message)
+
+
+# ---------------------------------------------------------------- process helpers
+
+#: How long a timed-out process gets to write its stack before it is killed.
+STACK_DUMP_GRACE_S = 0.5
+
+
+def arm_stack_dump(path: Path) -> None:
+    """On ``SIGUSR1`` write this process's Python stack to ``path`` (for a timeout's line)."""
+    import faulthandler
+
+    stream = path.open("w")  # kept open for the signal handler
+    faulthandler.register(signal.SIGUSR1, file=stream, all_threads=False)
+
+
+def ask_for_stack(pid: int) -> None:
+    """Have ``pid`` write its stack (see :func:`arm_stack_dump`); it may still finish meanwhile."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGUSR1)
+
+
+def dumped_line(path: Path, script: str) -> int | None:
+    """The line of ``script`` a stack dump at ``path`` shows running, or None."""
+    from azml_lsp.runtime.processes.stackdump import script_line_from_dump
+
+    try:
+        return script_line_from_dump(path.read_text(errors="replace"), script)
+    except OSError:
+        return None
+
+
+def _read_reply(fd: int, child: int, timeout_s: float, server: socket.socket) -> tuple[bytes, str]:
+    """What the call's child writes to ``fd`` until it exits (processes it started may hold
+    the pipe open longer), and how that ended: ``eof``, ``timeout``, or ``cancelled`` (the
+    server sent :data:`CANCEL`, or went away)."""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout_s
+    exited = os.pidfd_open(child)
+    os.set_blocking(fd, False)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return b"".join(chunks), "timeout"
+            readable, _, _ = select.select([fd, exited, server.fileno()], [], [], left)
+            if server.fileno() in readable:
+                receive(server)
+                return b"".join(chunks), "cancelled"
+            if fd in readable and _drain(fd, chunks):
+                return b"".join(chunks), "eof"
+            if exited in readable:
+                _drain(fd, chunks)
+                return b"".join(chunks), "eof"
+    finally:
+        os.close(exited)
+
+
+def _drain(fd: int, chunks: list[bytes]) -> bool:
+    """Read what ``fd`` holds now; True at its end."""
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return False
+        if not chunk:
+            return True
+        chunks.append(chunk)
+
+
+def _kill_session(leader: int) -> None:
+    from azml_lsp.runtime.processes import kill_session
+
+    kill_session(leader)
+
+
+def _reap_strays() -> None:
+    """Reap the children a call left behind (they would hold pids under the process cap)."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+
+
+def _reseed() -> None:
+    """A forked child would share the template's random state: give each call fresh entropy."""
+    import random
+
+    random.seed()
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        numpy_random.seed()
+
+
+def main(fd: int, server_pid: int) -> int:
+    """Serve calls until the server closes the socket."""
+    from azml_lsp.runtime.processes import die_with_parent
+
+    die_with_parent(server_pid)
+    sock = socket.socket(fileno=fd)
+    setup = receive(sock)
+    if setup is None:
+        return 0
+    host = ScriptHost(setup, sock)
+    host.prepare()
+    send(sock, {"ready": True, "pid": os.getpid(), "stack_file": str(host.stack_file)})
+    try:
+        while (body := receive(sock)) is not None:
+            if body == CANCEL:
+                continue  # it came after the call's answer: nothing to stop
+            reply = host.call(body)
+            if isinstance(reply, bytes):
+                send_pickled(sock, reply)
+            else:
+                send(sock, reply)
+    finally:
+        shutil.rmtree(host.base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    from azml_lsp.runtime.processes.launch import drop_startup_path_entry
+
+    drop_startup_path_entry()
+    sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))

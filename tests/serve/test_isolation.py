@@ -1,0 +1,78 @@
+"""``--isolation request`` gives every request the script as its import left it; ``--isolation
+worker`` imports it once per worker, so module state carries from one request to the next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from azml_lsp.serve.launch import ServiceProcess
+
+COUNTER = """import os
+
+import pandas as pd
+
+calls = []  # module state: what earlier requests of this process appended
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    if dataframe1["action"].iloc[0] == "die":
+        os._exit(3)
+    calls.append(int(dataframe1["n"].iloc[0]))
+    return pd.DataFrame({"seen": [",".join(map(str, calls))], "pid": [os.getpid()]}),
+"""
+
+
+def call(http: httpx.Client, action: str, n: int = 0) -> httpx.Response:
+    return http.post("/score", json={"Inputs": {"input1": [{"action": action, "n": n}]}})
+
+
+def seen(http: httpx.Client, n: int) -> tuple[str, int]:
+    answer = call(http, "add", n)
+    assert answer.status_code == 200, answer.text
+    row = answer.json()["Results"]["output1"][0]
+    return row["seen"], row["pid"]
+
+
+def serve(tmp_path: Path, isolation: str, header: str = "") -> ServiceProcess:
+    script = tmp_path / "counter.py"
+    script.write_text(header + COUNTER, encoding="utf-8")
+    args = ["--workers", "1", "--timeout", "20"]
+    if isolation:
+        args += ["--isolation", isolation]
+    return ServiceProcess(script, args, env={"AZML_ENV": "local"})
+
+
+def test_request_isolation_never_carries_module_state(tmp_path: Path) -> None:
+    with serve(tmp_path, "request") as service, httpx.Client(base_url=service.url) as http:
+        assert service.health()["isolation"] == "request"
+        first, first_pid = seen(http, 1)
+        second, second_pid = seen(http, 2)
+        third, _ = seen(http, 3)
+    assert (first, second, third) == ("1", "2", "3")
+    assert first_pid != second_pid  # each request ran in a process of its own
+
+
+def test_worker_isolation_keeps_module_state_until_the_worker_is_replaced(
+    tmp_path: Path,
+) -> None:
+    with serve(tmp_path, "worker") as service, httpx.Client(base_url=service.url) as http:
+        assert service.health()["isolation"] == "worker"
+        first, first_pid = seen(http, 1)
+        second, second_pid = seen(http, 2)
+        assert (first, second) == ("1", "1,2")
+        assert first_pid == second_pid
+        died = call(http, "die")
+        assert died.status_code == 500
+        assert died.json()["error"]["details"][0]["kind"] == "crash"
+        after, after_pid = seen(http, 4)  # a new worker: the script imported afresh
+    assert after == "4"
+    assert after_pid != first_pid
+
+
+@pytest.mark.parametrize("isolation", ["request", "worker"])
+def test_the_scripts_declared_isolation_is_used(tmp_path: Path, isolation: str) -> None:
+    with serve(tmp_path, "", header=f"# azml: isolation={isolation}\n") as service:
+        assert service.health()["isolation"] == isolation
