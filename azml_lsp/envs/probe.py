@@ -98,12 +98,10 @@ def _top_level(info: Path) -> str | None:
     for line in lines:
         first = line.split(",")[0]
         head = first.split("/")[0]
-        if head.endswith((".dist-info", ".data")) or head.startswith("_") or head == "..":
-            continue
-        if "/" in first:
-            return head
-        if head.endswith(".py"):
-            return head[:-3]
+        name = head[:-3] if "/" not in first and head.endswith(".py") else head
+        # a package folder or a module; not ``.dist-info`` or a wheel's bundled ``scipy.libs``
+        if name.isidentifier() and not name.startswith("_") and ("/" in first or name != head):
+            return name
     return None
 
 

@@ -60,3 +60,15 @@ def test_probe_imports_the_wheels_top_level_module(tmp_path: Path) -> None:
     modules = modules_to_check(BUILTIN_TWINS["designer"], tmp_path)
     assert modules["python-dateutil"] == "dateutil"
     assert modules["pandas"] == "pandas"  # not installed here: the spec's rule
+
+
+def test_probe_skips_a_wheels_bundled_library_folder(tmp_path: Path) -> None:
+    """Wheels repaired by auditwheel list ``scikit_learn.libs/`` first in RECORD: not a module."""
+    info = tmp_path / "scikit_learn-0.24.2.dist-info"
+    info.mkdir()
+    (info / "RECORD").write_text(
+        "scikit_learn.libs/libgomp-a34b3233.so.1.0.0,sha256=x,1\n"
+        "scikit_learn-0.24.2.dist-info/METADATA,sha256=x,1\n"
+        "sklearn/__init__.py,sha256=x,1\n"
+    )
+    assert modules_to_check(BUILTIN_TWINS["designer-py39"], tmp_path)["scikit-learn"] == "sklearn"
