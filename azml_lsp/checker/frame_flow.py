@@ -122,6 +122,39 @@ ModuleSource = Callable[[str], "ast.Module | None"]
 """Finds a module by its dotted name (a Script Bundle's helper module), None when unknown."""
 
 
+_PENDING = object()
+
+
+class _Deferred:
+    """A helper's result, read only when the name bound to it is asked about."""
+
+    def __init__(self, read: Callable[[], PandasClass | None]) -> None:
+        self._read: Callable[[], PandasClass | None] | None = read
+        self._value: PandasClass | None = None
+
+    def get(self) -> PandasClass | None:
+        if self._read is not None:
+            read, self._read = self._read, None
+            self._value = read()
+        return self._value
+
+
+Names = dict[str, PandasClass | _Deferred | None]
+"""What each name of a scope holds at one point."""
+
+
+def _resolved(value: object) -> PandasClass | None:
+    return value.get() if isinstance(value, _Deferred) else value  # type: ignore[return-value]
+
+
+@dataclass
+class _Memo:
+    """What one question computes once: each module's names, each function's return class."""
+
+    module_names: dict[int, Names] = field(default_factory=dict)
+    returns: dict[int, object] = field(default_factory=dict)
+
+
 @dataclass
 class _Reader:
     module: ast.Module
@@ -129,6 +162,7 @@ class _Reader:
     depth: int = 0
     imports: dict[str, str] = field(default_factory=dict)
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    memo: _Memo = field(default_factory=_Memo)
 
     def __post_init__(self) -> None:
         for node in self.module.body:
@@ -171,12 +205,10 @@ class _Reader:
             return _ARR
         return None
 
-    def expression(
-        self, node: ast.expr, names: dict[str, PandasClass | None]
-    ) -> PandasClass | None:
+    def expression(self, node: ast.expr, names: Names) -> PandasClass | None:
         """The class ``node`` evaluates to where the names hold ``names``."""
         if isinstance(node, ast.Name):
-            return names.get(node.id)
+            return _resolved(names.get(node.id))
         if isinstance(node, ast.Call):
             return self._call(node, names)
         if isinstance(node, ast.Attribute):
@@ -197,7 +229,7 @@ class _Reader:
             return body if body == self.expression(node.orelse, names) else None
         return None
 
-    def _call(self, node: ast.Call, names: dict[str, PandasClass | None]) -> PandasClass | None:
+    def _call(self, node: ast.Call, names: Names) -> PandasClass | None:
         func = node.func
         if any(k.arg == "inplace" and _is_true(k.value) for k in node.keywords):
             return None
@@ -223,9 +255,7 @@ class _Reader:
             return self._helper(func.id, names)
         return None
 
-    def _subscript(
-        self, node: ast.Subscript, names: dict[str, PandasClass | None]
-    ) -> PandasClass | None:
+    def _subscript(self, node: ast.Subscript, names: Names) -> PandasClass | None:
         value, key = node.value, node.slice
         if isinstance(value, ast.Attribute) and value.attr in ("loc", "iloc"):
             owner = self.expression(value.value, names)
@@ -256,7 +286,7 @@ class _Reader:
 
     # helpers ------------------------------------------------------------------
 
-    def _helper(self, name: str, names: dict[str, PandasClass | None]) -> PandasClass | None:
+    def _helper(self, name: str, names: Names) -> PandasClass | None:
         if self.depth >= _MAX_DEPTH:
             return None
         function = self.functions.get(name)
@@ -269,16 +299,28 @@ class _Reader:
         module = self.find_module(module_name)
         if module is None:
             return None
-        other = _Reader(module, self.find_module, self.depth + 1)
+        other = _Reader(module, self.find_module, self.depth + 1, memo=self.memo)
         found = other.functions.get(function_name)
         return other.returned(found) if found is not None else None
 
     def returned(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> PandasClass | None:
-        """What a function returns: its annotation, else the one class all its returns have."""
+        """What a function returns: its annotation, else the one class all its returns have
+        (None while it is being read: a recursive call tells nothing)."""
+        known = self.memo.returns.get(id(function))
+        if known is not None:
+            return None if known is _PENDING else known  # type: ignore[return-value]
+        if id(function) in self.memo.returns:
+            return None
+        self.memo.returns[id(function)] = _PENDING
+        found = self._returned(function)
+        self.memo.returns[id(function)] = found
+        return found
+
+    def _returned(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> PandasClass | None:
         if function.returns is not None:
             return self.annotation(function.returns)
         deeper = _Reader(
-            self.module, self.find_module, self.depth + 1, self.imports, self.functions
+            self.module, self.find_module, self.depth + 1, self.imports, self.functions, self.memo
         )
         results: set[PandasClass | None] = set()
         for statement in _own_nodes(function):
@@ -291,15 +333,13 @@ class _Reader:
 
     # statements ---------------------------------------------------------------
 
-    def parameters(
-        self, function: ast.FunctionDef | ast.AsyncFunctionDef
-    ) -> dict[str, PandasClass | None]:
+    def parameters(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> Names:
         """The classes the parameters start with: the contract's frames for ``azureml_main``,
         else what their annotations say."""
         args = function.args
         positional = [*args.posonlyargs, *args.args]
         is_entry = function.name == ENTRY_POINT and function in self.module.body
-        names: dict[str, PandasClass | None] = {}
+        names: Names = {}
         for index, arg in enumerate([*positional, *args.kwonlyargs]):
             if is_entry and index < min(MAX_FRAMES, len(positional)):
                 names[arg.arg] = _DF
@@ -312,9 +352,9 @@ class _Reader:
 
     def names_before(
         self, scope: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef, line: int, column: int
-    ) -> dict[str, PandasClass | None]:
+    ) -> Names:
         """The class of every name of ``scope`` just before a 1-based line and column."""
-        names: dict[str, PandasClass | None] = {}
+        names: Names = {}
         if not isinstance(scope, ast.Module):
             names.update(self.module_names())
             local = _bound_names(scope.body)
@@ -328,16 +368,18 @@ class _Reader:
         self._follow(scope.body, (line, column), names)
         return names
 
-    def module_names(self) -> dict[str, PandasClass | None]:
+    def module_names(self) -> Names:
         """The module's names after its body ran (what a function sees when called)."""
-        names: dict[str, PandasClass | None] = {}
+        known = self.memo.module_names.get(id(self.module))
+        if known is not None:
+            return known
+        names: Names = {}
+        self.memo.module_names[id(self.module)] = names  # a helper read meanwhile sees these
         end = max((s.end_lineno or s.lineno for s in self.module.body), default=0) + 1
         self._follow(self.module.body, (end, 0), names)
         return names
 
-    def _follow(
-        self, body: list[ast.stmt], position: tuple[int, int], names: dict[str, PandasClass | None]
-    ) -> None:
+    def _follow(self, body: list[ast.stmt], position: tuple[int, int], names: Names) -> None:
         for statement in body:
             start = (statement.lineno, statement.col_offset)
             end = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)
@@ -355,9 +397,22 @@ class _Reader:
                 self._follow(max(started, key=lambda b: b[0].lineno), position, names)
             return
 
-    def _bind(self, statement: ast.stmt, names: dict[str, PandasClass | None]) -> None:
+    def _deferred(self, value: ast.expr) -> _Deferred | None:
+        """A call of a helper by name, to be read on demand (reading every helper of a long
+        script would cost more than the answer is worth)."""
+        if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name):
+            return None
+        name = value.func.id
+        origin = self.imports.get(name, "")
+        if name not in self.functions and origin.split(".")[0] in ("", "pandas", "numpy"):
+            return None
+        if any(k.arg == "inplace" for k in value.keywords):
+            return None
+        return _Deferred(lambda: self._helper(name, {}))
+
+    def _bind(self, statement: ast.stmt, names: Names) -> None:
         if isinstance(statement, ast.Assign):
-            value = self.expression(statement.value, names)
+            value = self._deferred(statement.value) or self.expression(statement.value, names)
             for target in statement.targets:
                 for name in _stored(target):
                     names[name] = value if isinstance(target, ast.Name) else None
@@ -375,9 +430,9 @@ class _Reader:
                     branch[name] = None
                 self._follow(inner, (10**9, 0), branch)
             for name in {n for b in branches for n in b}:
-                kinds = {b.get(name) for b in branches}
+                kinds = {_resolved(b.get(name)) for b in branches}
                 if name in before or not isinstance(statement, ast.If | ast.Try):
-                    kinds.add(before.get(name))
+                    kinds.add(_resolved(before.get(name)))
                 names[name] = kinds.pop() if len(kinds) == 1 else None
         else:
             for name in _bound_names([statement]):
@@ -491,24 +546,33 @@ def class_at(
     return reader.expression(expression, reader.names_before(scope, line, column))
 
 
-def parse_module(source: str, line: int | None = None) -> ast.Module | None:
+def parse_module(
+    source: str, line: int | None = None, typed_first: bool = False
+) -> ast.Module | None:
     """``source``'s tree; when it does not parse, the tree with ``line`` (the one being typed)
-    replaced by ``pass``; None when that does not parse either."""
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        if line is None:
-            return None
+    replaced by ``pass``; None when that does not parse either. ``typed_first`` tries the
+    replaced line first (a line being completed rarely parses)."""
+    attempts = (
+        [_with_pass(source, line), source] if typed_first else [source, _with_pass(source, line)]
+    )
+    for text in attempts:
+        if text is None:
+            continue
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+    return None
+
+
+def _with_pass(source: str, line: int | None) -> str | None:
     lines = source.splitlines(keepends=True)
-    if not 1 <= line <= len(lines):
+    if line is None or not 1 <= line <= len(lines):
         return None
     text = lines[line - 1]
     indent = text[: len(text) - len(text.lstrip())]
     lines[line - 1] = f"{indent}pass\n"
-    try:
-        return ast.parse("".join(lines))
-    except (SyntaxError, ValueError):
-        return None
+    return "".join(lines)
 
 
 def receiver_before(text: str, column: int) -> str | None:

@@ -9,17 +9,23 @@ of ``<expression>`` at that point; otherwise these functions answer None and jed
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import re
 import threading
+import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from parso.python import tree
-
-from azml_lsp.checker.frame_flow import PandasClass, class_at, parse_module, receiver_before
-from azml_lsp.server.jedi_source import error_before_on_line
+from azml_lsp.checker.frame_flow import (
+    PandasClass,
+    class_at,
+    innermost_scope,
+    parse_module,
+    receiver_before,
+)
 
 _WORD_END = re.compile(r"\w*$")
 _WORD_START = re.compile(r"^\w*")
@@ -37,10 +43,9 @@ class MemberSite:
 
 @dataclass(frozen=True)
 class ScriptText:
-    """What the sites need of a script: its text, parso's tree and where its modules are."""
+    """What the sites need of a script: its text and where its modules are."""
 
     source: str
-    module: tree.Module | None
     folders: tuple[str, ...]
     """Folders that helper modules are imported from (the Script Bundle's, the script's)."""
 
@@ -119,9 +124,10 @@ def _line(source: str, line: int) -> str:
 
 
 def _class_before_dot(script: ScriptText, line: int, dot: int) -> PandasClass | None:
-    if not _is_attribute_dot(script.module, line + 1, dot):
+    text = _line(script.source, line)
+    if not _is_attribute_dot(text, dot):
         return None
-    receiver = receiver_before(_line(script.source, line), dot)
+    receiver = receiver_before(text, dot)
     if receiver is None:
         return None
     try:
@@ -129,25 +135,40 @@ def _class_before_dot(script: ScriptText, line: int, dot: int) -> PandasClass | 
     except SyntaxError:
         return None
     module = _flow_tree(script.source, line + 1)
-    if module is None:
+    if module is None or _in_string(module, line + 1):
         return None
     start = dot - len(receiver)
     return class_at(module, expression, line + 1, start, _ModuleFinder(script.folders))
 
 
-def _is_attribute_dot(module: tree.Module | None, line: int, column: int) -> bool:
-    """Whether the ``.`` at a 1-based line and column is an attribute access of code (not in a
-    string or comment, nor after damage parso had to skip)."""
-    if module is None:
-        return False
-    leaf = module.get_leaf_for_position((line, column))
-    if leaf is not None and leaf.start_pos != (line, column):
-        leaf = leaf.get_next_leaf()  # the position ends the name before the dot too
-    if leaf is None or leaf.start_pos != (line, column) or leaf.type == "string":
-        return False
-    if leaf.type not in ("operator", "error_leaf") or leaf.value != ".":
-        return False
-    return not error_before_on_line(leaf)
+def _is_attribute_dot(text: str, column: int) -> bool:
+    """Whether the ``.`` at ``column`` of a line is an attribute access of code: not in a
+    string or a comment of the line, nor after a token Python rejects."""
+    tokens: list[tokenize.TokenInfo] = []
+    with contextlib.suppress(tokenize.TokenError, SyntaxError, IndentationError):
+        tokens.extend(tokenize.generate_tokens(io.StringIO(text.lstrip() + "\n").readline))
+    shift = len(text) - len(text.lstrip())
+    for token in tokens:
+        start = token.start[1] + shift
+        if token.start[0] != 1:
+            return False
+        if token.type == tokenize.ERRORTOKEN and start < column:
+            return False
+        if start == column:
+            return token.type == tokenize.OP and token.string == "."
+        if start > column:
+            return False
+    return False
+
+
+def _in_string(module: ast.Module, line: int) -> bool:
+    """Whether a 1-based line lies inside a string that spans lines (a docstring)."""
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.lineno < line <= (node.end_lineno or node.lineno)
+        for node in ast.walk(innermost_scope(module, line))
+    )
 
 
 _flow_lock = threading.Lock()
@@ -162,9 +183,7 @@ def _flow_tree(source: str, line: int) -> ast.Module | None:
         last = _last_flow
     if last is not None and last[0] == source and last[1] in (None, line):
         return last[2]
-    built, key = parse_module(source), None
-    if built is None:
-        built, key = parse_module(source, line), line
+    built, key = parse_module(source, line, typed_first=True), line  # the line is incomplete
     with _flow_lock:
         _last_flow = (source, key, built)
     return built

@@ -71,7 +71,7 @@ class ScriptView:
     @property
     def text(self) -> ScriptText:
         """The script as the member sites read it."""
-        return ScriptText(self.source, self.virtual.module, self.folders)
+        return ScriptText(self.source, self.folders)
 
     @cached_property
     def virtual(self) -> VirtualSource:

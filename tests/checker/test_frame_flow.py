@@ -33,28 +33,64 @@ ENTRY = "def azureml_main(dataframe1=None, dataframe2=None):\n"
         ("    df = dataframe1.copy()\n    df.  # here\n", "df", PandasClass.DATAFRAME),
         ("    s = dataframe1['a']\n    s.  # here\n", "s", PandasClass.SERIES),
         ("    d = dataframe1[['a', 'b']]\n    d.  # here\n", "d", PandasClass.DATAFRAME),
-        ("    m = dataframe1['a'] > 3\n    d = dataframe1[m]\n    d.  # here\n", "d", PandasClass.DATAFRAME),
+        (
+            "    m = dataframe1['a'] > 3\n    d = dataframe1[m]\n    d.  # here\n",
+            "d",
+            PandasClass.DATAFRAME,
+        ),
         ("    d = dataframe1[dataframe1.a > 3]\n    d.  # here\n", "d", PandasClass.DATAFRAME),
-        ("    d = dataframe1.merge(dataframe2, on='a')\n    d.  # here\n", "d", PandasClass.DATAFRAME),
-        ("    g = dataframe1.groupby('a').agg('sum')\n    g.  # here\n", "g", PandasClass.DATAFRAME),
+        (
+            "    d = dataframe1.merge(dataframe2, on='a')\n    d.  # here\n",
+            "d",
+            PandasClass.DATAFRAME,
+        ),
+        (
+            "    g = dataframe1.groupby('a').agg('sum')\n    g.  # here\n",
+            "g",
+            PandasClass.DATAFRAME,
+        ),
         ("    g = dataframe1.groupby('a')\n    g.  # here\n", "g", PandasClass.GROUPBY),
         ("    g = dataframe1.groupby('a')['b'].sum()\n    g.  # here\n", "g", PandasClass.SERIES),
-        ("    c = pd.concat([dataframe1, dataframe2])\n    c.  # here\n", "c", PandasClass.DATAFRAME),
+        (
+            "    c = pd.concat([dataframe1, dataframe2])\n    c.  # here\n",
+            "c",
+            PandasClass.DATAFRAME,
+        ),
         ("    c = pd.read_csv('x.csv')\n    c.  # here\n", "c", PandasClass.DATAFRAME),
         ("    c = DataFrame({'a': [1]})\n    c.  # here\n", "c", PandasClass.DATAFRAME),
         ("    dataframe1['a'].str.  # here\n", "dataframe1['a'].str", PandasClass.STRING_METHODS),
-        ("    dataframe1['a'].dt.  # here\n", "dataframe1['a'].dt", PandasClass.DATETIME_PROPERTIES),
+        (
+            "    dataframe1['a'].dt.  # here\n",
+            "dataframe1['a'].dt",
+            PandasClass.DATETIME_PROPERTIES,
+        ),
         ("    dataframe1.columns.  # here\n", "dataframe1.columns", PandasClass.INDEX),
         ("    dataframe1.values.  # here\n", "dataframe1.values", PandasClass.NDARRAY),
         ("    dataframe1.loc[:, 'a'].  # here\n", "dataframe1.loc[:, 'a']", PandasClass.SERIES),
-        ("    dataframe1.loc[dataframe1.a > 1].  # here\n", "dataframe1.loc[dataframe1.a > 1]", PandasClass.DATAFRAME),
-        ("    dataframe1['a'].rolling(3).  # here\n", "dataframe1['a'].rolling(3)", PandasClass.ROLLING),
+        (
+            "    dataframe1.loc[dataframe1.a > 1].  # here\n",
+            "dataframe1.loc[dataframe1.a > 1]",
+            PandasClass.DATAFRAME,
+        ),
+        (
+            "    dataframe1['a'].rolling(3).  # here\n",
+            "dataframe1['a'].rolling(3)",
+            PandasClass.ROLLING,
+        ),
         ("    a = np.zeros(3)\n    a.  # here\n", "a", PandasClass.NDARRAY),
         ("    dataframe1 = 3\n    dataframe1.  # here\n", "dataframe1", None),
-        ("    dataframe1 = dataframe1.drop('a', inplace=True)\n    dataframe1.  # here\n", "dataframe1", None),
+        (
+            "    dataframe1 = dataframe1.drop('a', inplace=True)\n    dataframe1.  # here\n",
+            "dataframe1",
+            None,
+        ),
         ("    for dataframe1 in []:\n        dataframe1.  # here\n", "dataframe1", None),
         ("    if 1:\n        dataframe1 = 3\n    dataframe1.  # here\n", "dataframe1", None),
-        ("    if 1:\n        dataframe1 = dataframe1.copy()\n    dataframe1.  # here\n", "dataframe1", PandasClass.DATAFRAME),
+        (
+            "    if 1:\n        dataframe1 = dataframe1.copy()\n    dataframe1.  # here\n",
+            "dataframe1",
+            PandasClass.DATAFRAME,
+        ),
         ("    x = unknown()\n    x.  # here\n", "x", None),
         ("    dataframe1.apply(f).  # here\n", "dataframe1.apply(f)", None),
     ],
@@ -71,7 +107,8 @@ def test_an_annotated_parameter_is_a_frame() -> None:
 def test_rebinding_counts_only_after_it_happens() -> None:
     source = (
         "def clean_columns(df) -> pd.DataFrame:\n    return df\n\n"
-        "def to_number(df) -> int:\n    return 1\n\n" + ENTRY
+        "def to_number(df) -> int:\n    return 1\n\n"
+        + ENTRY
         + "    dataframe1.shape  # before\n    dataframe1 = clean_columns(dataframe1)\n"
         "    dataframe1.shape  # after\n    dataframe1 = to_number(dataframe1)\n    dataframe1.shape  # number\n"
     )
@@ -83,7 +120,8 @@ def test_rebinding_counts_only_after_it_happens() -> None:
 def test_a_helper_body_that_returns_a_frame() -> None:
     source = (
         "def load():\n    frame = pd.read_csv('a.csv')\n    return frame.dropna()\n\n"
-        "def count(df):\n    return len(df)\n\n" + ENTRY
+        "def count(df):\n    return len(df)\n\n"
+        + ENTRY
         + "    a = load()\n    b = count(dataframe1)\n    a.  # here\n"
     )
     assert class_of(source, "a") is PandasClass.DATAFRAME

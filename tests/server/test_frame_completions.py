@@ -14,7 +14,7 @@ from tests.server.conftest import open_script, position_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-HEAD = '''# azml: bundle=lib
+HEAD = """# azml: bundle=lib
 import numpy as np
 import pandas as pd
 from tidy import tidy_frame
@@ -29,7 +29,7 @@ def count_rows(df):
     return len(df)
 
 
-'''
+"""
 PLAIN = "def azureml_main(dataframe1=None, dataframe2=None):\n"
 ANNOTATED = "def azureml_main(dataframe1: pd.DataFrame = None, dataframe2: pd.DataFrame = None):\n"
 REBOUND_AFTER = "    dataframe1 = clean_columns(dataframe1)\n    return dataframe1,\n"
@@ -42,13 +42,28 @@ CASES = {
     "unannotated": (PLAIN, "    x = dataframe1.", "", FRAME),
     "annotated": (ANNOTATED, "    x = dataframe2.", "", FRAME),
     "before rebinding": (ANNOTATED, "    x = dataframe1.", REBOUND_AFTER, FRAME),
-    "after rebinding": (ANNOTATED, "    dataframe1 = clean_columns(dataframe1)\n    x = dataframe1.", "", FRAME),
+    "after rebinding": (
+        ANNOTATED,
+        "    dataframe1 = clean_columns(dataframe1)\n    x = dataframe1.",
+        "",
+        FRAME,
+    ),
     "copy": (PLAIN, "    copied = dataframe1.copy()\n    copied.", "", FRAME),
-    "mask": (PLAIN, "    mask = dataframe1['a'] > 1\n    kept = dataframe1[mask]\n    kept.", "", FRAME),
+    "mask": (
+        PLAIN,
+        "    mask = dataframe1['a'] > 1\n    kept = dataframe1[mask]\n    kept.",
+        "",
+        FRAME,
+    ),
     "columns": (PLAIN, "    few = dataframe1[['a', 'b']]\n    few.", "", FRAME),
     "column": (PLAIN, "    column = dataframe1['a']\n    column.", "", SERIES),
     "merge": (PLAIN, "    merged = dataframe1.merge(dataframe2, on='a')\n    merged.", "", FRAME),
-    "groupby-agg": (PLAIN, "    totals = dataframe1.groupby('a').agg('sum')\n    totals.", "", FRAME),
+    "groupby-agg": (
+        PLAIN,
+        "    totals = dataframe1.groupby('a').agg('sum')\n    totals.",
+        "",
+        FRAME,
+    ),
     "groupby": (PLAIN, "    dataframe1.groupby('a').", "", GROUPBY),
     "concat": (PLAIN, "    both = pd.concat([dataframe1, dataframe2])\n    both.", "", FRAME),
     "read_csv": (PLAIN, "    read = pd.read_csv('a.csv')\n    read.", "", FRAME),
@@ -106,10 +121,14 @@ async def test_a_helper_result_without_a_frame_offers_no_frame_members(
 async def test_members_resolve_hover_and_signature_from_the_cache(
     client: LanguageClient, workspace: Path
 ) -> None:
-    text = HEAD + ANNOTATED + "    joined = dataframe1.merge(dataframe2, on='a')\n    return joined,\n"
+    text = (
+        HEAD + ANNOTATED + "    joined = dataframe1.merge(dataframe2, on='a')\n    return joined,\n"
+    )
     uri = open_script(client, workspace / "docs.py", text)
     found = await client.text_document_completion_async(
-        types.CompletionParams(types.TextDocumentIdentifier(uri), position_of(text, "dataframe1.me"))
+        types.CompletionParams(
+            types.TextDocumentIdentifier(uri), position_of(text, "dataframe1.me")
+        )
     )
     assert isinstance(found, types.CompletionList)
     merge = next(item for item in found.items if item.label == "merge")
