@@ -488,12 +488,13 @@ def _stored(target: ast.expr) -> Iterator[str]:
 
 def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a scope, not those of the functions and classes nested in it."""
-    for child in ast.iter_child_nodes(scope):
-        yield child
-        if not isinstance(
-            child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
-        ):
-            yield from _own_nodes(child)
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, nested):
+            stack.extend(ast.iter_child_nodes(node))
 
 
 def _bound_names(body: list[ast.stmt]) -> set[str]:
@@ -515,21 +516,34 @@ def _bound_names(body: list[ast.stmt]) -> set[str]:
 # the public API ---------------------------------------------------------------
 
 
+def statements_at(module: ast.Module, line: int) -> list[ast.stmt]:
+    """The statements that hold a 1-based line, outermost first."""
+    path: list[ast.stmt] = []
+    bodies: list[list[ast.stmt]] = [module.body]
+    while bodies:
+        body = bodies.pop()
+        found = next((s for s in body if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
+        if found is None:
+            continue
+        path.append(found)
+        bodies = _bodies(found)
+        if isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bodies = [found.body]
+    return path
+
+
 def innermost_scope(
     module: ast.Module, line: int
 ) -> ast.Module | ast.FunctionDef | ast.AsyncFunctionDef:
     """The function whose body holds a 1-based line (the module when none does)."""
     scope: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef = module
-    while True:
-        inner = next(
-            (n for n in _own_nodes(scope)
-             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-             and n.body[0].lineno <= line <= (n.end_lineno or n.lineno)),
-            None,
-        )  # fmt: skip
-        if inner is None:
-            return scope
-        scope = inner
+    for statement in statements_at(module, line):
+        if (
+            isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+            and statement.body[0].lineno <= line
+        ):
+            scope = statement
+    return scope
 
 
 def class_at(

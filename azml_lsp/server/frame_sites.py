@@ -22,9 +22,9 @@ from typing import ClassVar
 from azml_lsp.checker.frame_flow import (
     PandasClass,
     class_at,
-    innermost_scope,
     parse_module,
     receiver_before,
+    statements_at,
 )
 
 _WORD_END = re.compile(r"\w*$")
@@ -167,7 +167,8 @@ def _in_string(module: ast.Module, line: int) -> bool:
         isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and node.lineno < line <= (node.end_lineno or node.lineno)
-        for node in ast.walk(innermost_scope(module, line))
+        for statement in statements_at(module, line)[-1:]
+        for node in ast.walk(statement)
     )
 
 
