@@ -20,14 +20,17 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from azml_lsp import __version__
+from azml_lsp.checker.frame_flow import PandasClass
+from azml_lsp.contract.twins import LOCAL
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
-from azml_lsp.server import actions, diagnostics, jedi_features, lens
+from azml_lsp.server import actions, diagnostics, jedi_features, lens, member_features
 from azml_lsp.server.config import ConfigError, ServerConfig
 from azml_lsp.server.freed_memory import FreedMemory, give_back_freed_memory
 from azml_lsp.server.jedi_features import ScriptView
-from azml_lsp.server.jedi_project import environment_for, project_for
+from azml_lsp.server.jedi_project import bundle_sys_path, environment_for, project_for
 from azml_lsp.server.jedi_service import WARM_UP_SOURCE, JediService
 from azml_lsp.server.jedi_source import forget_virtual_sources
+from azml_lsp.server.member_cache import MemberCache, MemberSource, local_source, twin_source
 from azml_lsp.server.parse_cache import forget_parsed
 from azml_lsp.server.positions import PositionMapper
 from azml_lsp.server.protocol import WORK_DONE_TOKEN, AzmlProtocol
@@ -65,6 +68,8 @@ class AzmlLanguageServer(LanguageServer):
         self._worker_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.freed = FreedMemory()
+        self.members = MemberCache()
+        self.member_sources: dict[str, MemberSource] = {}
 
     # documents and contexts -------------------------------------------------
 
@@ -83,10 +88,32 @@ class AzmlLanguageServer(LanguageServer):
         context = self.context_of(document)
         project = project_for(self.root_folder(context), context.bundle)
         encoding = str(self.workspace.position_encoding or "utf-16")
-        environment = environment_for(context.settings.python or self.config.python)
+        python = context.settings.python or self.config.python
+        environment = environment_for(python)
+        folders = tuple(p for p in (bundle_sys_path(context.bundle), context.folder) if p)
         return ScriptView(
-            document.source, context.path, project, context.dialect, encoding, environment
+            document.source,
+            context.path,
+            project,
+            context.dialect,
+            encoding,
+            environment,
+            folders,
+            self.member_source(context.env, python),
         )
+
+    def member_source(self, env: str | None, python: str | None) -> MemberSource | None:
+        """Whose pandas members are served from the cache: the twin ``env`` names, else this
+        server's Python; None for another interpreter (jedi reads that one)."""
+        if env is not None and env != LOCAL:
+            source = twin_source(env)
+        elif python:
+            source = None
+        else:
+            source = local_source()
+        if source is not None:
+            self.member_sources.setdefault(source.key, source)
+        return source
 
     def root_folder(self, context: ScriptContext) -> str:
         root = self.workspace.root_path
@@ -118,10 +145,30 @@ class AzmlLanguageServer(LanguageServer):
             logger.exception("%s failed on %s", getattr(function, "__name__", function), uri)
             return default
 
-    def frame_view(self, uri: str, position: types.Position) -> tuple[ScriptView, str | None]:
-        """The document's view and, after ``<frame parameter>.``, the typed prefix."""
+    def member_view(
+        self, uri: str, answer: Callable[..., T], position: types.Position
+    ) -> tuple[ScriptView, T | None]:
+        """The document's view and ``answer(cache, view, position)`` from the member cache
+        (None: not on a member of a known class, jedi answers)."""
         view = self.view_of(uri)
-        return view, jedi_features.frame_prefix(view, position)
+        try:
+            return view, answer(self.members, view, position)
+        except Exception:
+            logger.exception("the member cache failed in %s", uri)
+            return view, None
+
+    def warm_members_of(self, uri: str) -> None:
+        """Read the pandas members of a document's environment (a twin's) in advance."""
+        with contextlib.suppress(Exception):  # only saves time; a request reports failures
+            source = self.view_of(uri).members
+            if source is not None:
+                self.members.members(source, PandasClass.DATAFRAME)
+
+    def warm_members(self) -> None:
+        """Read this server's pandas members (from disk, else by introspection) in advance."""
+        source = self.member_source(self.config.env, self.config.python)
+        if source is not None:
+            self.members.members(source, PandasClass.DATAFRAME)
 
     def _with_view(self, uri: str, function: Callable[..., T], *args: Any) -> T:
         return function(self.view_of(uri), *args)
@@ -437,6 +484,7 @@ async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -
     ls._loop = asyncio.get_running_loop()
     root = ls.workspace.root_path or str(Path.cwd())
     ls.jedi.start_warm_up(root, then=ls.after_warm_up)
+    threading.Thread(target=ls.warm_members, name="azml-members", daemon=True).start()
     if ls.config.prestart_worker:
         threading.Thread(target=ls.worker, name="azml-worker-start", daemon=True).start()
 
@@ -477,6 +525,8 @@ def did_change_configuration(
 async def did_open(ls: AzmlLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     ls._loop = asyncio.get_running_loop()
     ls.schedule_check(_uri(params), delay=0)
+    uri = _uri(params)
+    threading.Thread(target=ls.warm_members_of, args=(uri,), daemon=True).start()
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -507,23 +557,15 @@ async def completion(
     ls: AzmlLanguageServer, params: types.CompletionParams
 ) -> types.CompletionList:
     loop = asyncio.get_running_loop()
+    uri = _uri(params)
     try:
-        view, prefix = await loop.run_in_executor(
-            ls.thread_pool, ls.frame_view, _uri(params), params.position
+        view, items = await loop.run_in_executor(
+            ls.thread_pool, ls.member_view, uri, member_features.completion, params.position
         )
     except Exception:
-        logger.exception("cannot complete in %s", _uri(params))
+        logger.exception("cannot complete in %s", uri)
         return types.CompletionList(is_incomplete=False, items=[])
-    if prefix is not None:
-        members = ls.jedi.known_frame_members()
-        if members is None:
-            try:
-                members = await ls.jedi.frame_members_now()
-            except Exception:
-                logger.exception("jedi failed to infer the members of DataFrame")
-                members = []
-        chosen = jedi_features.matching(members, prefix)
-        items = [jedi_features.member_item(m, i) for i, m in enumerate(chosen)]
+    if items is not None:
         return types.CompletionList(is_incomplete=False, items=items)
     nothing: list[Completion] = []
     found = await ls.jedi_call(nothing, jedi_features.completions, view, params.position)
@@ -536,12 +578,13 @@ async def completion(
 async def completion_resolve(
     ls: AzmlLanguageServer, item: types.CompletionItem
 ) -> types.CompletionItem:
-    key = str(item.data) if item.data is not None else ""
-    if key.startswith(jedi_features.FRAME_MEMBER):
-        name = key.removeprefix(jedi_features.FRAME_MEMBER)
-        found = await ls.jedi_call(None, ls.jedi.frame_member, name)
-    else:
-        found = ls.jedi.completion(key)
+    if member_features.is_member_data(item):
+        loop = asyncio.get_running_loop()
+        resolved = await loop.run_in_executor(
+            ls.thread_pool, member_features.resolve, ls.members, ls.member_sources, item
+        )
+        return resolved or item
+    found = ls.jedi.completion(str(item.data) if item.data is not None else "")
     if found is None:
         return item
     return await ls.jedi_call(item, jedi_features.resolve_item, item, found)
@@ -549,7 +592,13 @@ async def completion_resolve(
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: AzmlLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    return await ls.on_view(_uri(params), None, jedi_features.hover, params.position)
+    uri = _uri(params)
+    view, found = await asyncio.get_running_loop().run_in_executor(
+        ls.thread_pool, ls.member_view, uri, member_features.hover, params.position
+    )
+    if found is not None:
+        return found
+    return await ls.jedi_call(None, jedi_features.hover, view, params.position)
 
 
 @server.feature(
@@ -559,7 +608,13 @@ async def hover(ls: AzmlLanguageServer, params: types.HoverParams) -> types.Hove
 async def signature_help(
     ls: AzmlLanguageServer, params: types.SignatureHelpParams
 ) -> types.SignatureHelp | None:
-    return await ls.on_view(_uri(params), None, jedi_features.signature_help, params.position)
+    uri = _uri(params)
+    view, found = await asyncio.get_running_loop().run_in_executor(
+        ls.thread_pool, ls.member_view, uri, member_features.signature_help, params.position
+    )
+    if found is not None:
+        return found
+    return await ls.jedi_call(None, jedi_features.signature_help, view, params.position)
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)

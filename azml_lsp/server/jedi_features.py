@@ -18,18 +18,16 @@ from parso.python import tree
 from parso.tree import NodeOrLeaf
 
 from azml_lsp.contract import Dialect, port_of_parameter
-from azml_lsp.server.frame_members import Member
+from azml_lsp.server.frame_sites import ScriptText
 from azml_lsp.server.jedi_source import (
     PANDAS_ALIAS,
     VirtualSource,
-    frame_attribute_prefix,
     virtual_source,
 )
 from azml_lsp.server.local_names import local_occurrences
+from azml_lsp.server.member_cache import MemberSource
 from azml_lsp.server.positions import PositionMapper, split_lines
 
-FRAME_MEMBER = "frame:"
-"""Completion data of a DataFrame member: this prefix and the member's name."""
 _ENVIRONMENT = jedi.InterpreterEnvironment()
 """By default jedi inspects compiled modules in this process: no helper process, no pipes."""
 _KINDS: dict[str, types.CompletionItemKind] = {
@@ -65,6 +63,15 @@ class ScriptView:
     encoding: str = types.PositionEncodingKind.Utf16
     environment: Environment | None = None
     """The interpreter whose packages jedi sees; None: the one running the server."""
+    folders: tuple[str, ...] = ()
+    """Where the script's helper modules are (its bundle's folder, its own folder)."""
+    members: MemberSource | None = None
+    """The environment whose pandas members are served from the cache; None: ask jedi."""
+
+    @property
+    def text(self) -> ScriptText:
+        """The script as the member sites read it."""
+        return ScriptText(self.source, self.folders)
 
     @cached_property
     def virtual(self) -> VirtualSource:
@@ -137,30 +144,12 @@ def completions(view: ScriptView, position: types.Position) -> list[Completion]:
     return [c for c in view.script.complete(line, column) if _visible(c)]
 
 
-def frame_prefix(view: ScriptView, position: types.Position) -> str | None:
-    """The typed prefix when the cursor follows ``<frame parameter>.`` (see
-    :func:`~azml_lsp.server.jedi_source.frame_attribute_prefix`), else None."""
-    line, column = view.mapper.to_code_points(position)
-    return frame_attribute_prefix(view.virtual, line + 1, column)
-
-
-def matching(members: list[Member], prefix: str) -> list[Member]:
-    """The members a typed prefix keeps, as jedi filters them (case-insensitive start)."""
-    wanted = prefix.lower()
-    return [m for m in members if m.name.lower().startswith(wanted)]
-
-
-def member_item(member: Member, index: int) -> types.CompletionItem:
-    """A completion item for a DataFrame member; resolve finds it by name."""
-    return _item(member.name, member.type, index, f"{FRAME_MEMBER}{member.name}")
-
-
 def completion_item(completion: Completion, index: int, data: object) -> types.CompletionItem:
     """A cheap completion item: no signatures or docs (those come in resolve)."""
-    return _item(completion.name, completion.type, index, data)
+    return plain_item(completion.name, completion.type, index, data)
 
 
-def _item(name: str, kind: str, index: int, data: object) -> types.CompletionItem:
+def plain_item(name: str, kind: str, index: int, data: object) -> types.CompletionItem:
     return types.CompletionItem(
         label=name,
         kind=_KINDS.get(kind, types.CompletionItemKind.Text),
@@ -177,13 +166,11 @@ def resolve_item(item: types.CompletionItem, completion: Completion) -> types.Co
     item.detail = signatures[0].to_string() if signatures else completion.description
     doc = completion.docstring(raw=True) or ""
     if doc:
-        item.documentation = types.MarkupContent(
-            types.MarkupKind.Markdown, _code_block(doc, "text")
-        )
+        item.documentation = types.MarkupContent(types.MarkupKind.Markdown, code_block(doc, "text"))
     return item
 
 
-def _code_block(text: str, language: str = "python") -> str:
+def code_block(text: str, language: str = "python") -> str:
     return f"```{language}\n{text}\n```"
 
 
@@ -202,7 +189,7 @@ def hover(view: ScriptView, position: types.Position) -> types.Hover | None:
         name = names[0]
         signatures = name.get_signatures()
         header = signatures[0].to_string() if signatures else f"{name.type} {name.name}"
-        parts.append(_code_block(header))
+        parts.append(code_block(header))
         doc = name.docstring(raw=True)
         if doc:
             parts.append(doc)
@@ -219,7 +206,7 @@ def _port_hover(view: ScriptView, line: int, column: int) -> str | None:
         real = view.virtual.to_real(name.line, name.column or 0)
         parameter = entry.parameter_at(*real) if real else None
         if parameter is not None:
-            header = _code_block(f"(parameter) {parameter.name}: pandas.DataFrame")
+            header = code_block(f"(parameter) {parameter.name}: pandas.DataFrame")
             port = port_of_parameter(view.dialect, parameter.index)
             return f"{header}\n\nFed by {port} ({view.dialect.value} dialect)."
     return None

@@ -6,7 +6,7 @@ the warm-up) runs in one thread, in the order asked; with the GIL two threads wo
 A request cancelled while it waits is dropped unrun.
 
 jedi's first inference of pandas takes seconds. :meth:`JediService.start_warm_up` queues that
-work right after ``initialize`` (the members of DataFrame first, then a signature, module
+work right after ``initialize`` (an inference of DataFrame's members first, then a signature, module
 completions and a hover, then the caller's own warming up), each step queued when the previous
 one ends, so a request that arrives meanwhile runs right after the step under way.
 """
@@ -27,8 +27,7 @@ from lsprotocol import types
 
 from azml_lsp.checker.parse_cache_files import share_parse_cache_safely
 from azml_lsp.contract import DEFAULT_DIALECT, RECOMMENDED_SIGNATURE
-from azml_lsp.server import frame_members, jedi_features
-from azml_lsp.server.frame_members import Member
+from azml_lsp.server import jedi_features
 from azml_lsp.server.jedi_features import ScriptView
 from azml_lsp.server.jedi_project import project_for
 
@@ -58,9 +57,6 @@ class JediService:
         self._lock = threading.Lock()
         self._completions: dict[str, Completion] = {}
         self._generation = 0
-        self._frame_members: list[Completion] | None = None
-        self._known_members: list[Member] | None = None
-        self._disk_tried = False
         self._root = "."
 
     @property
@@ -72,7 +68,7 @@ class JediService:
         """Queue the warm-up, step by step, then ``then`` (the caller's own warming up)."""
         self._root = root
         started = time.perf_counter()
-        steps: list[Callable[[], Any]] = [self.frame_members, self._warm_more]
+        steps: list[Callable[[], Any]] = [self._infer_pandas, self._warm_more]
         if then is not None:
             steps.append(then)
 
@@ -106,39 +102,17 @@ class JediService:
         view = ScriptView(WARM_UP_SOURCE, None, project_for(self._root, None), DEFAULT_DIALECT)
         return view, WARM_UP_SOURCE.splitlines().index('    dataframe1.groupby("a").sum()')
 
-    def frame_members(self) -> list[Completion]:
-        """The members of DataFrame, inferred once: what ``dataframe1.`` completes to (call it
-        in the jedi thread)."""
-        if self._frame_members is None:
-            view, line = self._warm_up_view()
-            position = types.Position(line, len("    dataframe1."))
-            self._frame_members = jedi_features.completions(view, position)
-            self._known_members = [Member(c.name, c.type) for c in self._frame_members]
-            frame_members.store(self._known_members)
-        return self._frame_members
-
-    def known_frame_members(self) -> list[Member] | None:
-        """The DataFrame members without waiting: inferred in this run, or stored by an
-        earlier one; None when neither is there yet."""
-        if self._known_members is None and not self._disk_tried:
-            self._disk_tried = True
-            self._known_members = frame_members.load()
-        return self._known_members
-
-    def frame_member(self, name: str) -> Completion | None:
-        """jedi's completion of one DataFrame member (for resolve)."""
-        return next((c for c in self.frame_members() if c.name == name), None)
+    def _infer_pandas(self) -> None:
+        """Infer the members of DataFrame once: pandas' modules parsed and cached in jedi (the
+        checker's inference needs them; completions of members come from the member cache)."""
+        view, line = self._warm_up_view()
+        jedi_features.completions(view, types.Position(line, len("    dataframe1.")))
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking jedi work (``function(*args)``) in the jedi thread; cancelling the
         caller drops it if it has not started."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, function, *args)
-
-    async def frame_members_now(self) -> list[Member]:
-        """The DataFrame members, inferring them now if no run has yet."""
-        await self.call(self.frame_members)
-        return self._known_members or []
 
     def remember_completions(self, completions: list[Completion]) -> str:
         """Keep one completion list for resolve; returns its generation id."""

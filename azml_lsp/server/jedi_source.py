@@ -9,7 +9,6 @@ mapped both ways.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 
@@ -174,69 +173,8 @@ def _build_virtual_source(source: str) -> VirtualSource:
     return VirtualSource(source, "".join(lines), entry, tuple(insertions), module)
 
 
-def _rebinding_patterns(name: str) -> list[re.Pattern[str]]:
-    """Patterns of every way a name might be bound again (false alarms only cost speed)."""
-    word = rf"(?<![\w.]){re.escape(name)}\b"
-    target = r"[\w.\[\]'\"*]+"
-    return [
-        re.compile(rf"{word}\s*(?:=(?!=)|:=|[-+*/%&|^@]=|//=|\*\*=|>>=|<<=)"),
-        re.compile(rf"^\s*(?:{target}\s*,\s*)*\(?{word}\s*(?:,\s*{target}\s*)*\)?\s*=(?!=)", re.M),
-        re.compile(rf"^\s*(?:{target}\s*,\s*)+\(?{word}", re.M),
-        re.compile(rf"\bfor\s+[^\n:]*?{word}[^\n:]*?\bin\b"),
-        re.compile(rf"\bas\s+{word}|\b(?:def|class)\s+{word}|\bimport\b[^\n]*{word}"),
-        re.compile(rf"\blambda\b[^:\n]*{word}|\bdef\s+\w+\s*\([^)]*{word}"),
-        re.compile(rf"\b(?:global|nonlocal|del)\b[^\n]*{word}"),
-    ]
-
-
-def frame_attribute_prefix(virtual: VirtualSource, line: int, column: int) -> str | None:
-    """The typed prefix when the cursor (real 1-based line, column) follows ``<frame param>.``.
-
-    Only for a parameter the module feeds a DataFrame to, left unannotated, used in
-    ``azureml_main``'s own body, and never rebound there (anything that might rebind it, even
-    in a nested scope, sends the request to jedi's full inference instead).
-    """
-    entry = virtual.entry
-    if entry is None or virtual.module is None:
-        return None
-    annotated = {(i.line, i.column) for i in virtual.insertions if not i.shifts_same_column}
-    params = {p.name for p in entry.parameters if (p.line, p.column + len(p.name)) in annotated}
-    if not params:
-        return None
-    leaf = virtual.module.get_leaf_for_position((line, column), include_prefixes=True)
-    if leaf is None:
-        return None
-    if leaf.type == "name" and leaf.start_pos < (line, column) <= leaf.end_pos:
-        prefix, dot = leaf.value[: column - leaf.start_pos[1]], leaf.get_previous_leaf()
-    elif leaf.type == "operator" and leaf.value == "." and leaf.end_pos == (line, column):
-        prefix, dot = "", leaf
-    else:
-        return None
-    if dot is None or dot.type != "operator" or dot.value != ".":
-        return None
-    name = dot.get_previous_leaf()
-    if (
-        name is None
-        or name.type != "name"
-        or name.value not in params
-        or name.end_pos != dot.start_pos
-    ):
-        return None
-    before = name.get_previous_leaf()
-    if before is not None and before.type == "operator" and before.value == ".":
-        return None
-    if _error_before_on_line(name):
-        return None  # an unterminated string or other damage: let jedi decide
-    funcdef = _entry_funcdef(virtual.module, entry)
-    if funcdef is None or not funcdef.children[-1].start_pos < (line, column) < funcdef.end_pos:
-        return None
-    body = funcdef.children[-1].get_code()
-    if any(p.search(body) for p in _rebinding_patterns(name.value)):
-        return None
-    return prefix
-
-
-def _error_before_on_line(leaf: tree.Leaf) -> bool:
+def error_before_on_line(leaf: tree.Leaf) -> bool:
+    """Whether parso skipped damage (an unterminated string...) earlier on the leaf's line."""
     line = leaf.start_pos[0]
     current = leaf.get_previous_leaf()
     while current is not None and current.end_pos[0] >= line:

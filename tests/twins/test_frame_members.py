@@ -1,0 +1,57 @@
+"""Frame completions under the designer twin come from the twin's pandas (0.25.3), read once
+into the member cache, not from this machine's pandas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from azml_lsp.checker.frame_flow import PandasClass
+from azml_lsp.server.member_cache import MemberCache, twin_source
+from tests.server.conftest import client, open_script, position_of, workspace
+
+__all__ = ["client", "workspace"]  # the server tests' fixtures: one server for this module
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+SCRIPT = """# azml: env={twin}
+import pandas as pd
+
+
+def azureml_main(dataframe1: pd.DataFrame = None, dataframe2=None):
+    merged = dataframe1.merge(dataframe2, on="a")
+    merged.
+    return merged,
+"""
+
+
+async def labels_at(client: LanguageClient, uri: str, text: str, needle: str) -> list[str]:
+    found = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), position_of(text, needle))
+    )
+    assert isinstance(found, types.CompletionList)
+    return [item.label for item in found.items]
+
+
+async def test_completions_under_the_designer_twin_are_its_pandas(
+    client: LanguageClient, workspace: Path, designer_twin: str
+) -> None:
+    text = SCRIPT.format(twin=designer_twin)
+    uri = open_script(client, workspace / "in_twin.py", text)
+    labels = await labels_at(client, uri, text, "    merged.")
+    assert {"append", "ix", "merge"} <= set(labels)  # both gone from pandas 2
+    local = SCRIPT.format(twin="local")
+    here = open_script(client, workspace / "local.py", local)
+    assert "append" not in await labels_at(client, here, local, "    merged.")
+
+
+async def test_the_twin_members_are_read_once_into_the_cache(designer_twin: str) -> None:
+    source = twin_source(designer_twin)
+    assert source is not None
+    members = MemberCache().members(source, PandasClass.DATAFRAME)
+    assert members is not None and any(m.name == "append" for m in members)
+    assert source.file.is_file()
+    assert ("pandas", "0.25.3") in source.versions
