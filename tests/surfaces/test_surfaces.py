@@ -131,3 +131,23 @@ def test_members_gone_from_the_newest_pandas_warn() -> None:
     found = [d for d in diagnose(script, dialect="designer") if d.code == "AZ401"]
     assert len(found) == 1 and found[0].severity.value == "warning"
     assert "`DataFrame.tshift` is in pandas 0.25.3 (designer)" in found[0].message
+
+
+DERIVED = """\
+import pandas as pd
+
+
+def azureml_main(dataframe1: pd.DataFrame = None, dataframe2=None):
+    df_label_1 = dataframe1[dataframe1.iloc[:, 20] == 1]
+    df_label_2 = dataframe1[dataframe1.iloc[:, 20] == 0]
+    result = df_label_1.append([df_label_2] * 5, ignore_index=True)
+    merged = result.merge(dataframe2, on="id")
+    return merged.map(str),
+"""
+
+
+def test_derived_frames_are_checked_as_frames() -> None:
+    """Masks, merges and rebinding keep the DataFrame class (the designer's own sample)."""
+    found = {(d.code, d.line): d.message for d in diagnose(DERIVED, dialect="designer")}
+    assert "pandas 0.25.3" in found[("AZ401", 7)]  # `append`: runs in the cloud, gone here
+    assert "`DataFrame.map` does not exist in pandas 0.25.3" in found[("AZ404", 9)]

@@ -8,7 +8,7 @@ from functools import cache
 from azml_lsp.checker.context import Context
 from azml_lsp.checker.inference import Kind
 from azml_lsp.checker.model import Severity
-from azml_lsp.checker.receivers import scope_of
+from azml_lsp.checker.receivers import receiver_class, scope_of
 from azml_lsp.checker.registry import Rule, register
 from azml_lsp.contract.pandas_api import (
     POSITIONAL_AXIS_REMOVED_IN,
@@ -19,6 +19,7 @@ from azml_lsp.contract.pandas_api import (
     RemovedApi,
     version_tuple,
 )
+from azml_lsp.contract.twins import LOCAL
 
 REMOVED = register(Rule(
     "AZ401", "removed-pandas-api", Severity.ERROR,
@@ -77,7 +78,7 @@ def _report(ctx: Context, code: str, node: ast.AST, api: RemovedApi, what: str) 
         return
     local = local_pandas()
     fails_here = local is not None and version_tuple(local) >= removed
-    if env:
+    if env and env != LOCAL:
         where = f"the cloud's pandas {cloud} (and the {env} twin) runs it"
         here = f", as the pandas {local} installed here does" if fails_here else ""
         ctx.report(
@@ -132,8 +133,7 @@ def check_removed(ctx: Context) -> None:
 
 
 def _is_pandas_object(ctx: Context, node: ast.expr) -> bool:
-    scope = scope_of(ctx, node)
-    return ctx.inference.kind(node, scope, jedi=True) in (Kind.FRAME, Kind.SERIES)
+    return receiver_class(ctx, node) in ("pandas.DataFrame", "pandas.Series")
 
 
 def check_arguments(ctx: Context) -> None:
