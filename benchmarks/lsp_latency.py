@@ -663,6 +663,8 @@ def main() -> int:
                 env = {"AZML_CACHE_DIR": str(root / "empty-cache")} if args.empty_azml_cache else {}
                 session = Session(server, shape, root, args.settle, args.warm, env, index == 0)
                 results[shape.name][server.name] = session.run()
+            if args.json:  # figures so far, should a long run be stopped
+                args.json.write_text(json.dumps({"shapes": results}, indent=2))
         runs = (
             run_times(root, args.runs, args.settle)
             if args.runs and "azml" in [s.name for s in chosen]
