@@ -20,9 +20,10 @@ def main() -> Any:
         from azml_lsp.runtime.processes import prestart
 
         prestart.start()
-        from azml_lsp.runtime.twins import zygotes
+        if args[0] == "run":  # a debug session starts its twin afresh, under the debugger
+            from azml_lsp.runtime.twins import zygotes
 
-        zygotes.prestart(args)
+            zygotes.prestart(args)
     from azml_lsp.cli import main as cli_main
 
     return cli_main()
