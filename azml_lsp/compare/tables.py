@@ -14,6 +14,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from azml_lsp.contract.columns import dtype_kind
+
 #: Relative and absolute tolerance for floating point values (``math.isclose``).
 DEFAULT_RTOL = 1e-9
 DEFAULT_ATOL = 1e-12
@@ -71,25 +73,6 @@ class TableDiff:
         return f"port {self.port}: " + "; ".join(parts)
 
 
-def kind_of(dtype: Any) -> str:
-    """The kind of a pandas dtype: integer, float, boolean, datetime, timedelta, text, other."""
-    import pandas.api.types as types
-
-    if types.is_bool_dtype(dtype):
-        return "boolean"
-    if types.is_integer_dtype(dtype):
-        return "integer"
-    if types.is_float_dtype(dtype):
-        return "float"
-    if types.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    if types.is_timedelta64_dtype(dtype):
-        return "timedelta"
-    if types.is_string_dtype(dtype) or types.is_object_dtype(dtype):
-        return "text"
-    return "other"
-
-
 def compare_tables(
     port: int, left: Any, right: Any, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL
 ) -> TableDiff:
@@ -103,7 +86,7 @@ def compare_tables(
     diff.column_order = [n for n in right_names if n in shared] == shared
     left, right = left.set_axis(left_names, axis=1), right.set_axis(right_names, axis=1)
     for name in shared:
-        kinds = (kind_of(left[name].dtype), kind_of(right[name].dtype))
+        kinds = (dtype_kind(left[name].dtype), dtype_kind(right[name].dtype))
         if kinds[0] != kinds[1]:
             diff.kinds[name] = kinds
     for row in range(min(len(left), len(right))):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from azml_lsp.contract.dialects import Dialect
 
@@ -31,3 +32,22 @@ def _dedupe(names: Iterable[str], pattern: str, first: int) -> list[str]:
         used.add(name)
         out.append(name)
     return out
+
+
+def dtype_kind(dtype: Any) -> str:
+    """The kind of a pandas dtype: integer, float, boolean, datetime, timedelta, text, other."""
+    import pandas.api.types as types
+
+    if types.is_bool_dtype(dtype):
+        return "boolean"
+    if types.is_integer_dtype(dtype):
+        return "integer"
+    if types.is_float_dtype(dtype):
+        return "float"
+    if types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if types.is_timedelta64_dtype(dtype):
+        return "timedelta"
+    if types.is_string_dtype(dtype) or types.is_object_dtype(dtype):
+        return "text"
+    return "other"

@@ -239,19 +239,21 @@ def json_cell(value: Any) -> Any:
     return str(value)
 
 
+#: The classic service's type names of the dtype kinds (anything else is a String).
+_SERVICE_TYPES = {
+    "boolean": "Boolean",
+    "float": "Double",
+    "datetime": "DateTime",
+    "timedelta": "TimeSpan",
+}
+
+
 def column_type(column: pd.Series) -> str:
     """The classic service's name for a column's type."""
-    from pandas.api import types
+    from azml_lsp.contract.columns import dtype_kind
 
     dtype = column.dtype
-    if types.is_bool_dtype(dtype):
-        return "Boolean"
-    if types.is_integer_dtype(dtype):
+    kind = dtype_kind(dtype)
+    if kind == "integer":
         return "Int32" if getattr(dtype, "itemsize", 8) <= 4 else "Int64"
-    if types.is_float_dtype(dtype):
-        return "Double"
-    if types.is_datetime64_any_dtype(dtype):
-        return "DateTime"
-    if types.is_timedelta64_dtype(dtype):
-        return "TimeSpan"
-    return "String"
+    return _SERVICE_TYPES.get(kind, "String")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from azml_lsp.compare.tables import MAX_CELLS, compare_tables, kind_of
+from azml_lsp.compare.tables import MAX_CELLS, compare_tables
+from azml_lsp.contract.columns import dtype_kind
 
 
 def test_equal_tables_across_pandas_dtype_generations() -> None:
@@ -67,5 +68,5 @@ def test_kinds() -> None:
             "td": pd.to_timedelta(["1 day"]),
         }
     )
-    kinds = [kind_of(frame[c].dtype) for c in frame.columns]
+    kinds = [dtype_kind(frame[c].dtype) for c in frame.columns]
     assert kinds == ["boolean", "integer", "float", "datetime", "text", "timedelta"]
