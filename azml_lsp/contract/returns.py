@@ -228,3 +228,11 @@ def _is_default_index(index: Any) -> bool:
     if isinstance(index, pd.RangeIndex):
         return index.start == 0 and index.step == 1 and index.name is None
     return False
+
+
+def result_tables(dialect: Dialect, value: Any) -> tuple[list[pd.DataFrame | None], list[str]]:
+    """What ``azureml_main`` returned, spread over the output ports and finished as result
+    tables (None: an empty port), with the warnings; raises :class:`ReturnContractError`."""
+    ports = split_return(dialect, value)
+    tables = [None if v is None else finalize_table(dialect, to_dataframe(v)) for v in ports.values]
+    return tables, list(ports.warnings)

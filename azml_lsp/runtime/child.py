@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azml_lsp.contract import ENTRY_POINT, Dialect, ErrorCode, ParameterShape, call_arguments
-from azml_lsp.contract.errors import error_0085
 from azml_lsp.contract.profile import BUNDLE_DIR_NAME, PROFILES, SCRIPT_MODULE_PREFIX
 from azml_lsp.runtime.events import RESULT_EVENT, STAGES, EventChannel
 from azml_lsp.runtime.model import OutputTable, RunError, RunRequest
 from azml_lsp.runtime.rundir import RunDir
-from azml_lsp.runtime.stop import Stop
+from azml_lsp.runtime.stop import Stop, return_error
 from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
 
 if TYPE_CHECKING:
@@ -227,30 +226,14 @@ def _import_and_call(
 
 def _convert(dialect: Dialect, value: Any, warnings: list[str]) -> list[Any]:
     """Spread and convert the returned value into finished tables (None: empty port)."""
-    from azml_lsp.contract.returns import (
-        ReturnContractError,
-        finalize_table,
-        split_return,
-        to_dataframe,
-    )
+    from azml_lsp.contract.returns import ReturnContractError, result_tables
 
     try:
-        ports = split_return(dialect, value)
-        warnings.extend(ports.warnings)
-        return [
-            None if v is None else finalize_table(dialect, to_dataframe(v)) for v in ports.values
-        ]
+        tables, notes = result_tables(dialect, value)
     except ReturnContractError as exc:
-        message = error_0085(exc.exception_class, exc.message, None)
-        raise Stop(
-            RunError(
-                code=int(ErrorCode.SCRIPT_ERROR),
-                kind="return",
-                exception=exc.exception_class,
-                message=message,
-                detail=exc.message,
-            )
-        ) from None
+        raise Stop(return_error(exc)) from None
+    warnings.extend(notes)
+    return tables
 
 
 def _write(

@@ -282,32 +282,14 @@ class ScriptHost:
 
 
 def _tables(dialect: Any, value: Any) -> Reply:
-    from azml_lsp.contract import ErrorCode
-    from azml_lsp.contract.errors import error_0085
-    from azml_lsp.contract.returns import (
-        ReturnContractError,
-        finalize_table,
-        split_return,
-        to_dataframe,
-    )
-    from azml_lsp.runtime.model import RunError
+    from azml_lsp.contract.returns import ReturnContractError, result_tables
+    from azml_lsp.runtime.stop import return_error
 
     try:
-        ports = split_return(dialect, value)
-        tables = [
-            None if v is None else finalize_table(dialect, to_dataframe(v)) for v in ports.values
-        ]
+        tables, warnings = result_tables(dialect, value)
     except ReturnContractError as exc:
-        return {
-            "error": RunError(
-                code=int(ErrorCode.SCRIPT_ERROR),
-                kind="return",
-                exception=exc.exception_class,
-                message=error_0085(exc.exception_class, exc.message, None),
-                detail=exc.message,
-            )
-        }
-    return {"tables": tables, "warnings": list(ports.warnings)}
+        return {"error": return_error(exc)}
+    return {"tables": tables, "warnings": warnings}
 
 
 def error_answer(error: Any) -> Answer:
