@@ -17,13 +17,13 @@ def main() -> Any:
     """Entry point of ``azml`` and ``python -m azml_lsp``."""
     args = sys.argv[1:]
     if args[:1] and args[0] in RUNNING and not any(a in NOT_PRESTARTED for a in args):
-        from azml_lsp.runtime.processes import prestart
-
-        prestart.start()
         if args[0] == "run":  # a debug session starts its twin afresh, under the debugger
             from azml_lsp.runtime.twins import zygotes
 
-            zygotes.prestart(args)
+            zygotes.prestart(args)  # first: the twin's start-up is the longer of the two
+        from azml_lsp.runtime.processes import prestart
+
+        prestart.start()
     from azml_lsp.cli import main as cli_main
 
     return cli_main()

@@ -4,20 +4,7 @@
 :mod:`~azml_lsp.envs.store` where created twins live, :mod:`~azml_lsp.envs.interpreters` finds
 a CPython of the right version, :mod:`~azml_lsp.envs.create` builds a twin and
 :mod:`~azml_lsp.envs.probe` checks one from the inside.
+
+Importing this package imports nothing else: ``azml run --env NAME`` reads the twin's record
+through :mod:`~azml_lsp.envs.layout` before anything heavy is loaded.
 """
-
-from __future__ import annotations
-
-from azml_lsp.envs.errors import EnvError, InstallError, NoInterpreterError, SpecError
-from azml_lsp.envs.store import InstalledTwin, all_specs, installed, spec_of
-
-__all__ = [
-    "EnvError",
-    "InstallError",
-    "InstalledTwin",
-    "NoInterpreterError",
-    "SpecError",
-    "all_specs",
-    "installed",
-    "spec_of",
-]

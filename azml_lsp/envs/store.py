@@ -29,6 +29,7 @@ from azml_lsp import atomic
 from azml_lsp.cache import cache_root
 from azml_lsp.contract.dialects import Dialect
 from azml_lsp.contract.twins import Pin, TwinSpec, check_name
+from azml_lsp.envs.layout import RECORD, SITE, twins_root
 from azml_lsp.envs.specs import all_specs, spec_of
 
 __all__ = [
@@ -45,14 +46,7 @@ __all__ = [
     "twins_root",
 ]
 
-RECORD = "twin.json"
-SITE = "site"
 _FORMAT = 1
-
-
-def twins_root() -> Path:
-    """The folder that holds every twin."""
-    return cache_root() / "twins"
 
 
 def twin_folder(name: str) -> Path:

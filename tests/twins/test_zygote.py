@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from azml_lsp.envs.layout import recorded_interpreter
+from azml_lsp.envs.store import installed
 from azml_lsp.runtime.twins import zygotes
 from tests.runtime.conftest import output_frame, running
 from tests.twins.conftest import TwinRunner
@@ -126,3 +131,42 @@ def test_runs_in_each_twin_go_through_its_zygote(
     row = output_frame(result).iloc[0]
     assert bool(row["pandas_preloaded"]) is True
     assert int(row["pid"]) != _zygote_pid(twin)
+
+
+def test_the_record_read_before_parsing_names_the_twin_the_store_checks(designer_twin: str) -> None:
+    early = recorded_interpreter(designer_twin)
+    checked = installed(designer_twin)
+    assert early is not None and checked is not None
+    assert (early.name, early.python, early.site) == (checked.name, checked.python, checked.site)
+    for name in ("../designer", "no-such-twin", "", ".", "designer/site"):
+        assert recorded_interpreter(name) is None, name
+
+
+PARENT = """
+import os
+import pandas as pd
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    parent = os.getppid()
+    with open("/proc/%d/cmdline" % parent, "rb") as f:
+        words = f.read().decode("utf-8").split("\\0")
+    return pd.DataFrame({"parent": [parent], "command": [" ".join(words)]}),
+"""
+
+
+def test_a_one_off_run_adopts_the_zygote_it_started_first(
+    designer_twin: str, tmp_path: Path
+) -> None:
+    script = tmp_path / "parent.py"
+    script.write_text(PARENT)
+    command = [sys.executable, "-m", "azml_lsp", "run", str(script), "--env", designer_twin]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    row = pd.read_csv(tmp_path / "out" / "result_dataset.csv").iloc[0]
+    words = str(row["command"]).split()
+    assert "--zygote" in words  # forked by the zygote the command line started before parsing
+    folder = Path(words[words.index("--zygote") + 1])
+    assert not folder.exists()  # the command's exit stopped the zygote and removed its folder
+    assert not Path(f"/proc/{int(row['parent'])}").exists()

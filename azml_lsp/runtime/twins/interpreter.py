@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from azml_lsp.runtime.model import TwinTarget
+from typing import Protocol
 
 HARNESS_MAIN = str(Path(__file__).resolve().parents[2] / "harness" / "__main__.py")
 #: Variables of the host's environment a twin must not see: they point at the host's packages, or
@@ -21,7 +20,18 @@ HOST_ONLY_VARIABLES = (
 )
 
 
-def harness_command(twin: TwinTarget, *arguments: str) -> list[str]:
+class Interpreter(Protocol):
+    """A twin's interpreter and its package folder (a run's ``TwinTarget``, or the record read
+    before a command line is parsed)."""
+
+    @property
+    def python(self) -> str: ...
+
+    @property
+    def site(self) -> str: ...
+
+
+def harness_command(twin: Interpreter, *arguments: str) -> list[str]:
     """The command that starts the harness in ``twin`` with ``arguments`` after its site."""
     return [twin.python, "-s", HARNESS_MAIN, twin.site, *arguments]
 

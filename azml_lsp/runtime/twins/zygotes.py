@@ -13,11 +13,13 @@ import atexit
 import contextlib
 import subprocess
 import threading
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from azml_lsp.runtime.model import RunRequest, TwinTarget
 from azml_lsp.runtime.tempdirs import OwnedTempDir
-from azml_lsp.runtime.twins.interpreter import harness_command, twin_environment
+from azml_lsp.runtime.twins.interpreter import Interpreter, harness_command, twin_environment
+
+if TYPE_CHECKING:  # not imported at run time: `azml run` starts its zygote before the rest
+    from azml_lsp.runtime.model import RunRequest
 
 PREFIX = "azml-zygote-"
 LOG_NAME = "zygote.log"
@@ -26,7 +28,7 @@ LOG_NAME = "zygote.log"
 class Zygote:
     """A twin's interpreter with pandas imported, forking the runs it is ordered to start."""
 
-    def __init__(self, twin: TwinTarget) -> None:
+    def __init__(self, twin: Interpreter) -> None:
         self.folder = OwnedTempDir(PREFIX)
         with (self.folder.path / LOG_NAME).open("wb") as log:
             self.process = subprocess.Popen(
@@ -62,6 +64,8 @@ _zygotes: dict[tuple[str, str, str], Zygote] = {}
 def with_warm_twin(request: RunRequest) -> RunRequest:
     """``request`` with its twin's zygote (started now if there is none alive); unchanged for
     local runs and debug sessions (the debugger starts the twin afresh)."""
+    from dataclasses import replace
+
     twin = request.twin
     if twin is None or request.debug is not None:
         return request
@@ -78,8 +82,11 @@ def with_warm_twin(request: RunRequest) -> RunRequest:
 def prestart(args: list[str]) -> None:
     """Start the zygote of the twin a command line names (``--env NAME``, else ``$AZML_ENV``)
     before the command line is parsed, so the twin's start-up overlaps the rest of the command's
-    work; the run adopts it. A name that is no created twin starts nothing."""
+    work; the run adopts it. A name that is no created twin starts nothing. Only the twin's
+    record is read here: the run checks the twin as always."""
     import os
+
+    from azml_lsp.envs.layout import recorded_interpreter
 
     name = os.environ.get("AZML_ENV")
     for index, arg in enumerate(args):
@@ -89,13 +96,10 @@ def prestart(args: list[str]) -> None:
             name = arg.partition("=")[2]
     if not name or name == "local":
         return
-    from azml_lsp.envs.store import installed
-
-    found = installed(name)
+    found = recorded_interpreter(name)
     if found is not None:
-        target = TwinTarget(found.name, found.python, found.site, found.summary())
         with _lock:
-            _zygotes[(target.name, target.python, target.site)] = Zygote(target)
+            _zygotes[found] = Zygote(found)
 
 
 @atexit.register
