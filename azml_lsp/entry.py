@@ -17,13 +17,27 @@ def main() -> Any:
     """Entry point of ``azml`` and ``python -m azml_lsp``."""
     args = sys.argv[1:]
     if args[:1] and args[0] in RUNNING and not any(a in NOT_PRESTARTED for a in args):
-        if args[0] == "run":  # a debug session starts its twin afresh, under the debugger
+        twin = _named_env(args) if args[0] == "run" else None  # debug starts its twin afresh
+        if twin:
             from azml_lsp.runtime.twins import zygotes
 
-            zygotes.prestart(args)  # first: the twin's start-up is the longer of the two
+            zygotes.prestart(twin)  # first: the twin's start-up is the longer of the two
         from azml_lsp.runtime.processes import prestart
 
         prestart.start()
     from azml_lsp.cli import main as cli_main
 
     return cli_main()
+
+
+def _named_env(args: list[str]) -> str | None:
+    """The environment a command line names (``--env NAME``, else ``$AZML_ENV``), unless local."""
+    import os
+
+    name = os.environ.get("AZML_ENV")
+    for index, arg in enumerate(args):
+        if arg == "--env" and index + 1 < len(args):
+            name = args[index + 1]
+        elif arg.startswith("--env="):
+            name = arg.partition("=")[2]
+    return name if name and name != "local" else None

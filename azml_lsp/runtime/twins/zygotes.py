@@ -79,23 +79,12 @@ def with_warm_twin(request: RunRequest) -> RunRequest:
     return replace(request, twin=replace(twin, zygote=str(zygote.folder.path)))
 
 
-def prestart(args: list[str]) -> None:
-    """Start the zygote of the twin a command line names (``--env NAME``, else ``$AZML_ENV``)
-    before the command line is parsed, so the twin's start-up overlaps the rest of the command's
-    work; the run adopts it. A name that is no created twin starts nothing. Only the twin's
-    record is read here: the run checks the twin as always."""
-    import os
-
+def prestart(name: str) -> None:
+    """Start twin ``name``'s zygote before the command line is parsed, so the twin's start-up
+    overlaps the rest of the command's work; the run adopts it. A name that is no created twin
+    starts nothing. Only the twin's record is read here: the run checks the twin as always."""
     from azml_lsp.envs.layout import recorded_interpreter
 
-    name = os.environ.get("AZML_ENV")
-    for index, arg in enumerate(args):
-        if arg == "--env" and index + 1 < len(args):
-            name = args[index + 1]
-        elif arg.startswith("--env="):
-            name = arg.partition("=")[2]
-    if not name or name == "local":
-        return
     found = recorded_interpreter(name)
     if found is not None:
         with _lock:
