@@ -18,13 +18,14 @@ def main() -> Any:
     args = sys.argv[1:]
     if args[:1] and args[0] in RUNNING and not any(a in NOT_PRESTARTED for a in args):
         twin = _named_env(args) if args[0] == "run" else None  # debug starts its twin afresh
+        zygote_started = False
         if twin:
             from azml_lsp.runtime.twins import zygotes
 
-            zygotes.prestart(twin)  # first: the twin's start-up is the longer of the two
+            zygote_started = zygotes.prestart(twin)  # first: the twin's start-up is the longer
         from azml_lsp.runtime.processes import prestart
 
-        prestart.start()
+        prestart.start(beside_a_twin=zygote_started)
     from azml_lsp.cli import main as cli_main
 
     return cli_main()

@@ -45,15 +45,13 @@ class Zygote:
         return self.process.poll() is None
 
     def close(self) -> None:
-        """Stop the zygote (its runs end with their own hosts) and remove its folder."""
+        """Stop the zygote and remove its folder. It is killed: it runs no user code and holds
+        nothing to save, and its runs, in their own sessions, end with their own hosts."""
+        self.process.kill()
+        self.process.wait()
         if self.process.stdin is not None:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()
-        try:
-            self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
         self.folder.release()
 
 
@@ -79,16 +77,18 @@ def with_warm_twin(request: RunRequest) -> RunRequest:
     return replace(request, twin=replace(twin, zygote=str(zygote.folder.path)))
 
 
-def prestart(name: str) -> None:
+def prestart(name: str) -> bool:
     """Start twin ``name``'s zygote before the command line is parsed, so the twin's start-up
     overlaps the rest of the command's work; the run adopts it. A name that is no created twin
-    starts nothing. Only the twin's record is read here: the run checks the twin as always."""
+    starts nothing (False). Only the twin's record is read here: the run checks the twin."""
     from azml_lsp.envs.layout import recorded_interpreter
 
     found = recorded_interpreter(name)
-    if found is not None:
-        with _lock:
-            _zygotes[found] = Zygote(found)
+    if found is None:
+        return False
+    with _lock:
+        _zygotes[found] = Zygote(found)
+    return True
 
 
 @atexit.register
