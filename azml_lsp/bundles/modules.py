@@ -23,7 +23,9 @@ MACOS_METADATA = "__MACOSX"
 """The folder of resource forks macOS Finder adds beside the zipped folder."""
 PYTHON2_SITE = re.compile(r"^((?:[^/]+/)*?Python27/(?:Lib/)?site-packages)/", re.IGNORECASE)
 """A Windows Python 2.7's package folder zipped into a bundle (``Python27/site-packages/``,
-``Python27/Lib/site-packages/``), as classic script bundles often carried."""
+``Python27/Lib/site-packages/``), as classic script bundles often carried. Under Python 2.7 it
+goes on ``sys.path`` after the bundle with its eggs (unconfirmed: no source says how the classic
+module treated it; scripts that shipped it expected its packages to import)."""
 
 
 @dataclass
