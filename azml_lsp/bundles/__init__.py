@@ -10,7 +10,7 @@ from azml_lsp.bundles.errors import BundleError
 from azml_lsp.bundles.extract import ExtractedBundle, extract_bundle
 from azml_lsp.bundles.limits import BundleLimits
 from azml_lsp.bundles.mapping import install_source_mapping
-from azml_lsp.bundles.modules import BundleModules, list_modules
+from azml_lsp.bundles.modules import BundleModules, egg_paths, list_modules
 
 __all__ = [
     "BuildReport",
@@ -19,6 +19,7 @@ __all__ = [
     "BundleModules",
     "ExtractedBundle",
     "build_bundle",
+    "egg_paths",
     "extract_bundle",
     "install_source_mapping",
     "list_modules",

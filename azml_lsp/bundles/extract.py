@@ -22,7 +22,7 @@ from azml_lsp.bundles.advice import content_warnings
 from azml_lsp.bundles.errors import BundleError
 from azml_lsp.bundles.folderscan import scan_folder
 from azml_lsp.bundles.limits import BundleLimits
-from azml_lsp.bundles.modules import BundleModules, classify
+from azml_lsp.bundles.modules import BundleModules, classify, egg_paths
 from azml_lsp.bundles.zipscan import ZipEntry, open_zip, scan_zip
 
 CHUNK = 1024 * 1024
@@ -54,6 +54,13 @@ class ExtractedBundle:
     sources: dict[str, str] = field(default_factory=dict)
     modules: BundleModules = field(default_factory=BundleModules)
     warnings: list[str] = field(default_factory=list)
+
+    def python2_paths(self) -> list[str]:
+        """What a Python 2.7 run appends to ``sys.path`` after the bundle: its
+        ``Python27/site-packages`` folder and the eggs in it (empty when it carries none)."""
+        site = self.modules.python2_site
+        folder = self.root / site if site else None
+        return egg_paths(folder) if folder is not None and folder.is_dir() else []
 
     def shown_path(self, path: str) -> str:
         """The name the user knows an extracted file by (its source), else ``path``."""

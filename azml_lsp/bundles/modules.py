@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,11 @@ PACKAGE_MARKERS = ("__init__.py", "__init__.pyc")
 MAX_NAMES_SHOWN = 5
 MACOS_METADATA = "__MACOSX"
 """The folder of resource forks macOS Finder adds beside the zipped folder."""
+PYTHON2_SITE = re.compile(r"^((?:[^/]+/)*?Python27/(?:Lib/)?site-packages)/", re.IGNORECASE)
+"""A Windows Python 2.7's package folder zipped into a bundle (``Python27/site-packages/``,
+``Python27/Lib/site-packages/``), as classic script bundles often carried. Under Python 2.7 it
+goes on ``sys.path`` after the bundle with its eggs (unconfirmed: no source says how the classic
+module treated it; scripts that shipped it expected its packages to import)."""
 
 
 @dataclass
@@ -39,6 +45,10 @@ class BundleModules:
     files: list[str] = field(default_factory=list)
     root_prefix: str | None = None
     warnings: list[str] = field(default_factory=list)
+    python2_site: str | None = None
+    """The bundle's ``Python27/site-packages`` folder, if it carries one."""
+    python2_modules: set[str] = field(default_factory=set)
+    """Top-level modules in that folder and in the eggs there (``foo-1.0-py2.7.egg``)."""
 
 
 def list_modules(source: str | Path, limits: BundleLimits | None = None) -> BundleModules:
@@ -67,6 +77,7 @@ def classify(entries: Iterable[tuple[str, bool]]) -> BundleModules:
     packages = {f.split("/")[0] for f in files if f.count("/") == 1 and f.endswith(PACKAGE_MARKERS)}
     python_folders = {f.split("/")[0] for f in files if "/" in f and _module_of_file(f) is not None}
     result.modules |= {d for d in packages | python_folders if _importable(d)}
+    result.python2_site, result.python2_modules = _python2_site(files)
     if not root_files and len(folders) == 1 and not packages:
         (only,) = folders
         result.root_prefix = f"{only}/"
@@ -95,6 +106,35 @@ def classify(entries: Iterable[tuple[str, bool]]) -> BundleModules:
             "runtime; rename them"
         )
     return result
+
+
+def _python2_site(files: list[str]) -> tuple[str | None, set[str]]:
+    """The first ``Python27/site-packages`` folder among ``files`` and the modules in it."""
+    match = next((m for m in map(PYTHON2_SITE.match, files) if m), None)
+    if match is None:
+        return None, set()
+    folder = match.group(1)
+    modules: set[str] = set()
+    for name in files:
+        if not name.startswith(folder + "/"):
+            continue
+        parts = name[len(folder) + 1 :].split("/")
+        if parts[0].lower().endswith(".egg"):
+            inner = parts[1:] if len(parts) > 1 else []
+            top = inner[0] if len(inner) > 1 else (_module_of_file(inner[0]) if inner else None)
+            modules.add(top if top else parts[0].split("-")[0])
+        elif len(parts) == 1:
+            modules.add(_module_of_file(parts[0]) or "")
+        elif _importable(parts[0]) and not parts[0].lower().endswith((".dist-info", ".egg-info")):
+            modules.add(parts[0])
+    return folder, {m for m in modules if m and _importable(m)}
+
+
+def egg_paths(site: Path) -> list[str]:
+    """``site`` and the eggs (zip files or folders) in it: what Python 2's ``site`` module put
+    on ``sys.path`` for a package folder with eggs."""
+    eggs = sorted(p for p in site.iterdir() if p.name.lower().endswith(".egg"))
+    return [str(site), *map(str, eggs)]
 
 
 def _module_of_file(name: str) -> str | None:

@@ -117,6 +117,8 @@ _NUMPY_CONSTRUCTORS = frozenset(
     )
 )
 _MAX_DEPTH = 6
+_MAX_ARGUMENTS = 4
+_WINDOW_RESULTS = frozenset((_REDUCTIONS + " apply aggregate agg").split())
 
 ModuleSource = Callable[[str], "ast.Module | None"]
 """Finds a module by its dotted name (a Script Bundle's helper module), None when unknown."""
@@ -141,6 +143,8 @@ class _Deferred:
 
 Names = dict[str, PandasClass | _Deferred | None]
 """What each name of a scope holds at one point."""
+Arguments = tuple["PandasClass | None", ...]
+"""The classes of a helper call's positional arguments (what its parameters start with)."""
 
 
 def _resolved(value: object) -> PandasClass | None:
@@ -152,7 +156,7 @@ class _Memo:
     """What one question computes once: each module's names, each function's return class."""
 
     module_names: dict[int, Names] = field(default_factory=dict)
-    returns: dict[int, object] = field(default_factory=dict)
+    returns: dict[tuple[int, Arguments], object] = field(default_factory=dict)
 
 
 @dataclass
@@ -163,6 +167,8 @@ class _Reader:
     imports: dict[str, str] = field(default_factory=dict)
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
     memo: _Memo = field(default_factory=_Memo)
+    arguments: Arguments = ()
+    """The classes the function being read was called with."""
 
     def __post_init__(self) -> None:
         for node in self.module.body:
@@ -250,10 +256,23 @@ class _Reader:
                 )
             if owner in (_GB, _SGB) and func.attr in ("agg", "aggregate"):
                 return _DF if owner is _GB or _is_list(node) else _S
+            if owner is PandasClass.ROLLING and func.attr in _WINDOW_RESULTS:
+                return self._windowed(func.value, names)
             return _METHODS.get(owner, {}).get(func.attr)
         if isinstance(func, ast.Name):
-            return self._helper(func.id, names)
+            return self._helper(func.id, self._arguments(node, names))
         return None
+
+    def _windowed(self, window: ast.expr, names: Names) -> PandasClass | None:
+        """``frame.rolling(3).mean()`` is a frame, ``series.rolling(3).mean()`` a series."""
+        if isinstance(window, ast.Call) and isinstance(window.func, ast.Attribute):
+            owner = self.expression(window.func.value, names)
+            return owner if owner in (_DF, _S) else None
+        return None
+
+    def _arguments(self, call: ast.Call, names: Names) -> Arguments:
+        positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+        return tuple(self.expression(a, names) for a in positional[:_MAX_ARGUMENTS])
 
     def _subscript(self, node: ast.Subscript, names: Names) -> PandasClass | None:
         value, key = node.value, node.slice
@@ -286,12 +305,12 @@ class _Reader:
 
     # helpers ------------------------------------------------------------------
 
-    def _helper(self, name: str, names: Names) -> PandasClass | None:
+    def _helper(self, name: str, arguments: Arguments = ()) -> PandasClass | None:
         if self.depth >= _MAX_DEPTH:
             return None
         function = self.functions.get(name)
         if function is not None:
-            return self.returned(function)
+            return self.returned(function, arguments)
         origin = self.imports.get(name)
         if origin is None or "." not in origin or self.find_module is None:
             return None
@@ -301,26 +320,37 @@ class _Reader:
             return None
         other = _Reader(module, self.find_module, self.depth + 1, memo=self.memo)
         found = other.functions.get(function_name)
-        return other.returned(found) if found is not None else None
+        return other.returned(found, arguments) if found is not None else None
 
-    def returned(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> PandasClass | None:
-        """What a function returns: its annotation, else the one class all its returns have
-        (None while it is being read: a recursive call tells nothing)."""
-        known = self.memo.returns.get(id(function))
+    def returned(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, arguments: Arguments = ()
+    ) -> PandasClass | None:
+        """What a function called with ``arguments`` returns: its annotation, else the one
+        class all its returns have (None while it is being read: recursion tells nothing)."""
+        key = (id(function), arguments)
+        known = self.memo.returns.get(key)
         if known is not None:
             return None if known is _PENDING else known  # type: ignore[return-value]
-        if id(function) in self.memo.returns:
+        if key in self.memo.returns:
             return None
-        self.memo.returns[id(function)] = _PENDING
-        found = self._returned(function)
-        self.memo.returns[id(function)] = found
+        self.memo.returns[key] = _PENDING
+        found = self._returned(function, arguments)
+        self.memo.returns[key] = found
         return found
 
-    def _returned(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> PandasClass | None:
+    def _returned(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, arguments: Arguments
+    ) -> PandasClass | None:
         if function.returns is not None:
             return self.annotation(function.returns)
         deeper = _Reader(
-            self.module, self.find_module, self.depth + 1, self.imports, self.functions, self.memo
+            self.module,
+            self.find_module,
+            self.depth + 1,
+            self.imports,
+            self.functions,
+            self.memo,
+            arguments,
         )
         results: set[PandasClass | None] = set()
         for statement in _own_nodes(function):
@@ -335,16 +365,19 @@ class _Reader:
 
     def parameters(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> Names:
         """The classes the parameters start with: the contract's frames for ``azureml_main``,
-        else what their annotations say."""
+        else what their annotations say, else the class of the argument of the call being
+        read."""
         args = function.args
         positional = [*args.posonlyargs, *args.args]
         is_entry = function.name == ENTRY_POINT and function in self.module.body
+        passed = self.arguments if self.depth else ()
         names: Names = {}
         for index, arg in enumerate([*positional, *args.kwonlyargs]):
             if is_entry and index < min(MAX_FRAMES, len(positional)):
                 names[arg.arg] = _DF
             else:
-                names[arg.arg] = self.annotation(arg.annotation)
+                given = passed[index] if index < min(len(passed), len(positional)) else None
+                names[arg.arg] = self.annotation(arg.annotation) or given
         for star in (args.vararg, args.kwarg):
             if star is not None:
                 names[star.arg] = None
@@ -397,7 +430,7 @@ class _Reader:
                 self._follow(max(started, key=lambda b: b[0].lineno), position, names)
             return
 
-    def _deferred(self, value: ast.expr) -> _Deferred | None:
+    def _deferred(self, value: ast.expr, names: Names) -> _Deferred | None:
         """A call of a helper by name, to be read on demand (reading every helper of a long
         script would cost more than the answer is worth)."""
         if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name):
@@ -408,11 +441,14 @@ class _Reader:
             return None
         if any(k.arg == "inplace" for k in value.keywords):
             return None
-        return _Deferred(lambda: self._helper(name, {}))
+        seen = dict(names)  # the arguments' classes at the call, read with the helper
+        return _Deferred(lambda: self._helper(name, self._arguments(value, seen)))
 
     def _bind(self, statement: ast.stmt, names: Names) -> None:
         if isinstance(statement, ast.Assign):
-            value = self._deferred(statement.value) or self.expression(statement.value, names)
+            value = self._deferred(statement.value, names) or self.expression(
+                statement.value, names
+            )
             for target in statement.targets:
                 for name in _stored(target):
                     names[name] = value if isinstance(target, ast.Name) else None

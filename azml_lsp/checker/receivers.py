@@ -10,6 +10,7 @@ import ast
 
 from azml_lsp.checker.context import Context, FunctionNode
 from azml_lsp.checker.frame_flow import PandasClass, class_at
+from azml_lsp.checker.helper_modules import helper_modules
 from azml_lsp.checker.inference import Kind
 
 _KIND_CLASSES = {
@@ -69,7 +70,7 @@ def receiver_class(ctx: Context, node: ast.expr) -> str | None:
 def _from_syntax(ctx: Context, node: ast.expr) -> str | None:
     if ctx.tree is None or not hasattr(node, "lineno"):
         return None
-    found = class_at(ctx.tree, node, node.lineno, node.col_offset)
+    found = class_at(ctx.tree, node, node.lineno, node.col_offset, helper_modules(ctx))
     return None if found is None else _FLOW_CLASSES[found]
 
 

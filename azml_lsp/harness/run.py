@@ -56,6 +56,8 @@ def _run(request, channel):
     # type: (Dict[str, Any], Channel) -> Dict[str, Any]
     frames = [optional_table(folder) for folder in request["inputs"]]
     sys.path.extend(request["sys_path_append"])
+    if sys.version_info[0] == 2:  # a bundle's Python27/site-packages and its eggs
+        sys.path.extend(request.get("python2_path_append", []))
     if request.get("debug"):
         _listen_and_wait(request["debug"], channel)
     name = request["module"]

@@ -117,3 +117,24 @@ def test_rule_command_prints_docs(tmp_path: Path) -> None:
     assert one.returncode == 0 and "### How to fix" in one.stdout
     listing = azml("rule", "--all", cwd=tmp_path)
     assert "AZ001" in listing.stdout and "AZ609" in listing.stdout
+
+
+PYTHON2_AND_PACKAGES = (
+    "import urllib2\nimport jedi\nimport string\n\n"
+    "def azureml_main(dataframe1=None, dataframe2=None):\n"
+    "    table = string.maketrans('a', 'b')\n"
+    "    text = 'abc'.translate(table, 'c')\n"
+    "    return dataframe1,\n"
+)
+
+
+def test_modules_and_members_the_target_lacks(tmp_path: Path) -> None:
+    (tmp_path / "old.py").write_text(PYTHON2_AND_PACKAGES)
+    result = azml("check", "old.py", "--format", "json", "--no-inference", cwd=tmp_path)
+    found = sorted((item["line"], item["code"]) for item in json.loads(result.stdout))
+    assert found == [(1, "AZ305"), (2, "AZ504"), (6, "AZ304"), (7, "AZ304")]
+    assert result.returncode == 1
+    classic = azml(
+        "check", "old.py", "--dialect", "classic", "--target-python", "2.7", cwd=tmp_path
+    )
+    assert "AZ305" not in classic.stdout and "AZ504" not in classic.stdout

@@ -47,7 +47,7 @@ def test_print_function_import_makes_print_statements_errors_in_27() -> None:
 
 
 def test_python2_module_import_hint() -> None:
-    message = next(d.message for d in diagnose(PY2, dialect="classic") if d.code == "AZ501")
+    message = next(d.message for d in diagnose(PY2, dialect="classic") if d.code == "AZ305")
     assert "urllib.request" in message
 
 
@@ -80,10 +80,10 @@ def test_fix_positions_after_wide_characters() -> None:
 
 
 def test_standard_library_follows_the_target_python() -> None:
-    assert "AZ501" not in codes("import urllib2\n", dialect="classic", target_python="2.7")
-    assert "AZ501" in codes("import dataclasses\n", dialect="classic", target_python="3.5")
-    assert "AZ501" not in codes("import dataclasses\n", target_python="3.8")
-    assert "AZ501" in codes("import pathlib\n", dialect="classic", target_python="2.7")
+    assert "AZ305" not in codes("import urllib2\n", dialect="classic", target_python="2.7")
+    assert "AZ305" in codes("import dataclasses\n", dialect="classic", target_python="3.5")
+    assert "AZ305" not in codes("import dataclasses\n", target_python="3.8")
+    assert "AZ305" in codes("import pathlib\n", dialect="classic", target_python="2.7")
 
 
 def test_crlf_line_endings_are_kept_by_fixes() -> None:

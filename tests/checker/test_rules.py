@@ -115,7 +115,14 @@ CASES = [
          "from sklearn.model_selection import KFold\n" + GOOD_MAIN, config={"dialect": "designer"}),
     Case("AZ304", "import string\nt = string.maketrans('a', 'b')\n" + GOOD_MAIN,
          "t = str.maketrans('a', 'b')\n" + GOOD_MAIN, config={"dialect": "designer"}),
+    Case("AZ304", "s = 'abc'.translate(None, 'b')\n" + GOOD_MAIN,
+         "s = 'abc'.translate(str.maketrans('', '', 'b'))\n" + GOOD_MAIN),
+    Case("AZ305", "import urllib2\n" + GOOD_MAIN, "import urllib.request\n" + GOOD_MAIN),
+    Case("AZ305", "import pathlib\n" + GOOD_MAIN, "import os.path\n" + GOOD_MAIN,
+         config={"dialect": "classic", "target_python": "2.7"}),
     Case("AZ501", "import no_such_module_azml\n" + GOOD_MAIN, "import json\n" + GOOD_MAIN),
+    Case("AZ504", "import jedi\n" + GOOD_MAIN, "import sklearn\n" + GOOD_MAIN,
+         config={"dialect": "designer"}),
     Case("AZ601", "import requests\n" + GOOD_MAIN, "import json\n" + GOOD_MAIN,
          config={"dialect": "classic"}),
     Case("AZ601", "import requests\n" + GOOD_MAIN, "import json\n" + GOOD_MAIN,
@@ -173,7 +180,7 @@ def test_fix_gives_the_expected_script(case: Case) -> None:
 
 
 def test_every_rule_has_a_case() -> None:
-    tested = {c.code for c in CASES} | {"AZ502", "AZ503", "AZ900"}
+    tested = {c.code for c in CASES} | {"AZ502", "AZ503", "AZ505", "AZ900"}
     assert tested == set(RULES)
 
 

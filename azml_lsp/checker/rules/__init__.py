@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from azml_lsp.checker.context import Context
 from azml_lsp.checker.rules import (
+    cloud_packages,
     entry,
     imports,
     pandas_api,
@@ -29,6 +30,16 @@ class Check:
 
 CHECKS: tuple[Check, ...] = tuple(
     Check(codes, run, needs_tree)
-    for module in (entry, signature, returns, syntax, pandas_api, surface_api, imports, runtime)
+    for module in (
+        entry,
+        signature,
+        returns,
+        syntax,
+        pandas_api,
+        surface_api,
+        imports,
+        cloud_packages,
+        runtime,
+    )
     for codes, run, needs_tree in module.CHECKS
 )

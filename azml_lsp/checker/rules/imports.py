@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 import importlib.util
 import sys
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from azml_lsp import surfaces
 from azml_lsp.bundles import BundleError, list_modules
 from azml_lsp.checker.context import Context
 from azml_lsp.checker.model import Severity
@@ -20,14 +22,38 @@ UNRESOLVED = register(Rule(
     "Reports imports that neither this Python environment nor the Script Bundle (`--bundle`, "
     "`bundle=` in the settings) can resolve. Imports guarded by `try: ... except ImportError` "
     "are skipped. The standard library follows the target Python: Python 2 modules resolve "
-    "under 2.7, and modules added in Python 3 (`pathlib`, `dataclasses` ...) do not resolve "
-    "under older targets.",
+    "under 2.7; standard modules of the other Python are AZ305's.",
     "The import fails at load time with ModuleNotFoundError (error 0085). Code the script "
     "needs beyond the runtime's packages must come in the Script Bundle zip.",
     "import mylib  # neither installed nor in the bundle\n\ndef azureml_main(dataframe1=None):\n"
     "    return mylib.clean(dataframe1),",
     "Install the package, put the module at the root of the bundle zip, or pass the bundle with "
-    "`--bundle`. Python 2 modules (`urllib2`, `cPickle`, `StringIO`) have Python 3 names.",
+    "`--bundle`.",
+))  # fmt: skip
+STDLIB_MODULE = register(Rule(
+    "AZ305", "stdlib-module-not-in-target", Severity.ERROR,
+    "Reports imports of standard modules the target Python lacks: Python 2 modules (`urllib2`, "
+    "`cPickle`, `StringIO`, `ConfigParser` ...) under a Python 3 target, and modules added in "
+    "Python 3 (`pathlib`, `dataclasses`, `secrets` ...) under an older target. Imports guarded "
+    "by `try: ... except ImportError` are skipped.",
+    "The import fails when the script is loaded (ImportError, error 0085): scripts written for "
+    "Studio's Python 2.7 stop at their first line under the designer's Python 3.",
+    "import urllib2  # Python 2\n\ndef azureml_main(dataframe1=None):\n"
+    "    return dataframe1,",
+    "Import the Python 3 module named in the message (`urllib.request`, `pickle`, `io`), or "
+    "for an older target ship a backport in the Script Bundle.",
+))  # fmt: skip
+PYTHON2_BUNDLE = register(Rule(
+    "AZ505", "python2-bundle", Severity.ERROR,
+    "Reports a Script Bundle that carries a Python 2.7 package folder (`Python27/site-packages`, "
+    "with its eggs) when the target is Python 3, at each import it would serve (a warning "
+    "when the script imports none of them). Under a 2.7 target that folder and its eggs go on "
+    "`sys.path` after the bundle, and its modules resolve.",
+    "Those packages were installed for Python 2.7 (often on Windows): the Python 3 runtime does "
+    "not search that folder, and their code or compiled parts do not load on Python 3.",
+    "# bundle.zip holds Python27/site-packages/simplejson/...\nimport simplejson",
+    "Use Python 3 releases of those packages (the designer installs them with pip, see AZ504), "
+    "or target the Python 2.7 runtime (`--target-python 2.7`, `--env classic-py27`).",
 ))  # fmt: skip
 SHADOWS = register(Rule(
     "AZ502", "bundle-shadows-module", Severity.WARNING,
@@ -47,6 +73,7 @@ BAD_BUNDLE = register(Rule(
 ))  # fmt: skip
 
 _EXTENSIONS = (".py", ".pyc", ".pyd", ".so")
+MAX_SHOWN = 5
 
 
 @lru_cache(maxsize=4096)
@@ -60,10 +87,20 @@ def installed(name: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class BundleNames:
+    """What the checker reads of a Script Bundle."""
+
+    top: frozenset[str] = frozenset()
+    nested: dict[str, str] = field(default_factory=dict)
+    """Modules one folder down: name -> path (the "zipped the folder" hint)."""
+    python2_site: str | None = None
+    python2_modules: frozenset[str] = frozenset()
+
+
 @lru_cache(maxsize=64)
-def bundle_modules(bundle: str, stamp: float) -> tuple[frozenset[str], dict[str, str]]:
-    """Top-level module names of a bundle zip or folder, and modules one folder down (name ->
-    path, for the "zipped the folder, not its contents" hint). Raises BundleError."""
+def bundle_modules(bundle: str, stamp: float) -> BundleNames:
+    """The module names of a bundle zip or folder. Raises BundleError."""
     listing = list_modules(bundle)
     nested: dict[str, str] = {}
     for name in listing.files:
@@ -71,7 +108,29 @@ def bundle_modules(bundle: str, stamp: float) -> tuple[frozenset[str], dict[str,
         module = _module_name(parts[1]) if len(parts) == 2 else None
         if module:
             nested.setdefault(module, name)
-    return frozenset(listing.modules), nested
+    return BundleNames(
+        frozenset(listing.modules),
+        nested,
+        listing.python2_site,
+        frozenset(listing.python2_modules),
+    )
+
+
+def read_bundle(ctx: Context) -> BundleNames:
+    """The configured bundle's names (empty without one); AZ503 when it cannot be read."""
+    bundle = ctx.config.bundle
+    if not bundle:
+        return BundleNames()
+    try:
+        path = Path(bundle)
+        return bundle_modules(str(path.resolve()), path.stat().st_mtime)
+    except (OSError, BundleError, ValueError) as exc:
+        ctx.report(
+            BAD_BUNDLE.code,
+            (1, 1, 1, 1),
+            f"cannot read the Script Bundle {bundle}: {exc}; pass an existing zip or folder",
+        )
+        return BundleNames()
 
 
 def _module_name(filename: str) -> str | None:
@@ -82,41 +141,37 @@ def _module_name(filename: str) -> str | None:
 
 
 def check_imports(ctx: Context) -> None:
-    """AZ501, AZ502, AZ503."""
+    """AZ501, AZ502, AZ503, AZ305, AZ505."""
     if not ctx.config.check_imports:
         return
-    top: frozenset[str] = frozenset()
-    nested: dict[str, str] = {}
-    bundle = ctx.config.bundle
-    if bundle:
-        try:
-            path = Path(bundle)
-            top, nested = bundle_modules(str(path.resolve()), path.stat().st_mtime)
-        except (OSError, BundleError, ValueError) as exc:
-            ctx.report(
-                BAD_BUNDLE.code,
-                (1, 1, 1, 1),
-                f"cannot read the Script Bundle {bundle}: {exc}; pass an existing zip or folder",
-            )
+    names = read_bundle(ctx)
+    target = ctx.config.version
+    python2_site = names.python2_modules - names.top
+    top = names.top | python2_site if target[0] == 2 else names.top
     guarded = ctx.import_guarded_lines
     imported: dict[str, ast.AST] = {}
-    target = ctx.config.version
-    for node, name in _imported_names(ctx):
+    served = False
+    for node, name in imported_names(ctx):
         imported.setdefault(name, node)
         if node.lineno in guarded or name in top:
             continue
-        since = PYTHON3_STDLIB_SINCE.get(name)
-        if since is not None and target < since:
-            ctx.report(
-                UNRESOLVED.code,
-                node,
-                f"`{name}` is in the standard library only from Python {since[0]}.{since[1]}; "
-                f"the target is {ctx.config.python}: ship a backport in the Script Bundle or "
-                "avoid it",
-            )
+        if name in python2_site:
+            served = True
+            ctx.report(PYTHON2_BUNDLE.code, node, _python2_bundle_message(ctx, names, name))
+        elif (message := stdlib_module_message(name, target, ctx.config.python)) is not None:
+            ctx.report(STDLIB_MODULE.code, node, message)
         elif not (installed(name) or (target[0] == 2 and name in PYTHON2_MODULES)):
-            ctx.report(UNRESOLVED.code, node, _unresolved_message(ctx, name, nested.get(name)))
-    for name in sorted(top):
+            ctx.report(
+                UNRESOLVED.code, node, _unresolved_message(ctx, name, names.nested.get(name))
+            )
+    if names.python2_site and target[0] >= 3 and not served:
+        ctx.report(
+            PYTHON2_BUNDLE.code,
+            (1, 1, 1, 1),
+            _python2_bundle_message(ctx, names, None),
+            severity=Severity.WARNING,
+        )
+    for name in sorted(names.top):
         if installed(name):
             where = imported.get(name)
             ctx.report(
@@ -127,11 +182,52 @@ def check_imports(ctx: Context) -> None:
             )
 
 
+def stdlib_module_message(name: str, target: tuple[int, int], python: str) -> str | None:
+    """Why standard module ``name`` of the other Python does not import under ``target``."""
+    since = PYTHON3_STDLIB_SINCE.get(name)
+    if since is not None and target < since:
+        return (
+            f"`{name}` is in the standard library only from Python {since[0]}.{since[1]}; the "
+            f"target is {python}: ship a backport in the Script Bundle or avoid it"
+        )
+    if target[0] >= 3 and name in python2_only_modules():
+        new = PYTHON2_MODULES.get(name)
+        return (
+            f"`{name}` is a Python 2 standard module: the target Python {python} has no "
+            f"`{name}`" + (f"; use `{new}`" if new else "")
+        )
+    return None
+
+
+@lru_cache(maxsize=1)
+def python2_only_modules() -> frozenset[str]:
+    """Standard modules of Python 2.7 that Python 3 lacks: the hand-kept renames and what the
+    shipped 2.7 surface has beyond the newest one."""
+    names = set(PYTHON2_MODULES)
+    shipped = [surfaces.load(n) for n in surfaces.names()]
+    python2 = [s for s in shipped if s.python.startswith("2.")]
+    python3 = [s for s in shipped if not s.python.startswith("2.")]
+    if python2 and python3:
+        names |= python2[0].stdlib - set().union(*(s.stdlib for s in python3))
+    return frozenset(n for n in names if not n.startswith("_"))
+
+
+def _python2_bundle_message(ctx: Context, names: BundleNames, module: str | None) -> str:
+    folder = f"`{names.python2_site}`"
+    if module is not None:
+        return (
+            f"`{module}` comes from the Script Bundle's {folder}, packages for Python 2.7: the "
+            f"target Python {ctx.config.python} does not load them; use a Python 3 release"
+        )
+    shown = ", ".join(sorted(names.python2_modules)[:MAX_SHOWN]) or "no module"
+    return (
+        f"the Script Bundle carries Python 2.7 packages in {folder} ({shown}): the target "
+        f"Python {ctx.config.python} does not load them"
+    )
+
+
 def _unresolved_message(ctx: Context, name: str, nested: str | None) -> str:
     message = f"cannot resolve `import {name}`: neither installed here nor in the Script Bundle"
-    if name in PYTHON2_MODULES and ctx.config.version[0] >= 3:
-        new = PYTHON2_MODULES[name]
-        return f"`{name}` is a Python 2 module" + (f": use `{new}`" if new else "")
     if nested:
         return f"{message}; the bundle has it at `{nested}`: move it to the root of the zip"
     if not ctx.config.bundle:
@@ -139,7 +235,8 @@ def _unresolved_message(ctx: Context, name: str, nested: str | None) -> str:
     return f"{message}; add it to the bundle or install it"
 
 
-def _imported_names(ctx: Context) -> list[tuple[ast.stmt, str]]:
+def imported_names(ctx: Context) -> list[tuple[ast.stmt, str]]:
+    """``(statement, top-level module)`` of every absolute import, in source order."""
     out: list[tuple[ast.stmt, str]] = []
     for node in ctx.nodes(ast.Import):
         out.extend((node, alias.name.split(".")[0]) for alias in node.names)
@@ -150,4 +247,4 @@ def _imported_names(ctx: Context) -> list[tuple[ast.stmt, str]]:
     return out
 
 
-CHECKS = [(("AZ501", "AZ502", "AZ503"), check_imports, True)]
+CHECKS = [(("AZ501", "AZ502", "AZ503", "AZ305", "AZ505"), check_imports, True)]

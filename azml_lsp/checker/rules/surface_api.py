@@ -56,9 +56,11 @@ MODULE_NOT_IN_TARGET = register(Rule(
 STDLIB_MEMBER = register(Rule(
     "AZ304", "stdlib-member-not-in-target", Severity.ERROR,
     "Reports standard-library members of Python 2 under a Python 3 target (`string.maketrans`, "
-    "`itertools.izip`, `urllib.urlencode`, `sys.maxint` ...) and Python 3-only members under a "
-    "Python 2.7 target (`itertools.zip_longest` ...).",
-    "They parse on both Pythons and raise AttributeError or ImportError when the line runs.",
+    "`itertools.izip`, `urllib.urlencode`, `sys.maxint` ...), Python 2's two-argument "
+    "`str.translate(table, deletechars)`, and Python 3-only members under a Python 2.7 target "
+    "(`itertools.zip_longest` ...).",
+    "They parse on both Pythons and raise AttributeError, ImportError or TypeError when the "
+    "line runs.",
     "import string\ntable = string.maketrans('abc', 'xyz')",
     "Use the name the target's Python has (named in the message).",
 ))  # fmt: skip
@@ -355,10 +357,43 @@ def check_stdlib_members(ctx: Context) -> None:
         )
 
 
+def check_translate(ctx: Context) -> None:
+    """AZ304 on Python 2's ``text.translate(table, deletechars)`` under a Python 3 target."""
+    if ctx.config.version[0] < 3:
+        return
+    for call in ctx.nodes(ast.Call):
+        func = call.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "translate"
+            and len(call.args) == 2
+            and not call.keywords
+        ):
+            continue
+        deleted = call.args[1]
+        if any(
+            isinstance(n, ast.Constant) and isinstance(n.value, bytes)
+            for n in (deleted, func.value)
+        ):
+            continue  # bytes.translate(table, delete) is Python 3 too
+        python2_chars = (isinstance(deleted, ast.Constant) and isinstance(deleted.value, str)) or (
+            ctx.inference.origin(deleted) or ""
+        ).startswith("string.")
+        if python2_chars or receiver_class(ctx, func.value) == "builtins.str":
+            ctx.report(
+                STDLIB_MEMBER.code,
+                call,
+                f"`str.translate(table, deletechars)` is Python 2: the target Python "
+                f"{ctx.config.python}'s `str.translate` takes one table; use "
+                "`text.translate(str.maketrans(from, to, deletechars))`",
+            )
+
+
 CHECKS = [
     (("AZ404",), check_members, True),
     (("AZ401",), check_gone_here, True),
     (("AZ405",), check_keywords, True),
     (("AZ406",), check_modules, True),
     (("AZ304",), check_stdlib_members, True),
+    (("AZ304",), check_translate, True),
 ]

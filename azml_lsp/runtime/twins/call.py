@@ -68,6 +68,7 @@ def call_in_twin(
         "work": str(layout.work),
         "import_cwd": str(layout.process_cwd),
         "sys_path_append": layout.search_path(extracted),
+        "python2_path_append": extracted.python2_paths() if extracted is not None else [],
         "inputs": inputs,
         "result": str(result_dir),
         "stack_file": str(layout.stack_file),
