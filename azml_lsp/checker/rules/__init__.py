@@ -9,6 +9,7 @@ from azml_lsp.checker.context import Context
 from azml_lsp.checker.rules import (
     entry,
     imports,
+    migration,
     pandas_api,
     returns,
     runtime,
@@ -29,6 +30,6 @@ class Check:
 
 CHECKS: tuple[Check, ...] = tuple(
     Check(codes, run, needs_tree)
-    for module in (entry, signature, returns, syntax, pandas_api, surface_api, imports, runtime)
+    for module in (entry, signature, returns, syntax, pandas_api, surface_api, imports, runtime, migration)
     for codes, run, needs_tree in module.CHECKS
 )
