@@ -84,7 +84,8 @@ def rewrite_returns(src: Source) -> Changes:
                     "AZ204",
                     f"classic wrote only the first returned item; the designer would write "
                     f"`{dropped}` to its second port: dropped to keep classic's output (put it "
-                    "back to use the second port)",
+                    "back to use the second port)"
+                    + ("; the index is reset (AZ703)" if state == "changed" else ""),
                 )
             )
         elif reasons or state == "changed":

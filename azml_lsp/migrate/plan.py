@@ -55,16 +55,18 @@ def migrate_source(
             break
         findings += [Finding(src.line_of(e.start), e.code, e.what, True) for e in applied]
         current = _apply(current, applied)
+    findings += [f for f in listed if f not in findings]
     if to_designer and not module:
         src = Source(current, _parse(current, path))
         if connected is not None:
             findings += contract.port_mapping(src, connected)
     if not module:
         current, header = contract.rewrite_header(current, target)
-        if any(f.line == 1 and f.message.startswith("added the header") for f in header):
-            findings = [Finding(f.line + 1, f.code, f.message, f.applied) for f in findings]
+        added = [f.line for f in header if f.message.startswith("added the header")]
+        if added:
+            findings = [Finding(f.line + (f.line >= added[0]), f.code, f.message, f.applied)
+                        for f in findings]  # fmt: skip
         findings += header
-    findings += [f for f in listed if f not in findings]
     return Migration(text, current, sorted(set(findings)), python2=is_python2)
 
 
