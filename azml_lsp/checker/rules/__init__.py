@@ -30,6 +30,16 @@ class Check:
 
 CHECKS: tuple[Check, ...] = tuple(
     Check(codes, run, needs_tree)
-    for module in (entry, signature, returns, syntax, pandas_api, surface_api, imports, runtime, migration)
+    for module in (
+        entry,
+        signature,
+        returns,
+        syntax,
+        pandas_api,
+        surface_api,
+        imports,
+        runtime,
+        migration,
+    )
     for codes, run, needs_tree in module.CHECKS
 )
