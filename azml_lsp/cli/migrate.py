@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from azml_lsp.compare.tables import DEFAULT_ATOL, DEFAULT_RTOL
+from azml_lsp.cli.compare import run_comparison_options
 from azml_lsp.migrate.files import MigratedFile
 from azml_lsp.migrate.model import Target
 
@@ -29,9 +29,7 @@ from azml_lsp.migrate.model import Target
               help="Verify this finished migrated file instead of the automatic rewrite.")  # fmt: skip
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the verification. Default: azml-out/migrate-<script>.")  # fmt: skip
-@click.option("--rtol", type=float, default=DEFAULT_RTOL, show_default=True, help="Float rtol.")
-@click.option("--atol", type=float, default=DEFAULT_ATOL, show_default=True, help="Float atol.")
-@click.option("--timeout", type=float, help="Seconds before each run is stopped.")
+@run_comparison_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def migrate(
     script: Path,
