@@ -145,7 +145,37 @@ def check_and_run(script: Path, out_root: Path, missing: dict[str, str]) -> Outc
         return outcome
     check_example(script, outcome)
     run_example(script, out_root / outcome.name, outcome)
+    migrated = migrated_version(script)
+    if migrated is not None and declared_twin(migrated) not in missing:
+        verify_migration(script, migrated, out_root / outcome.name / "migrate", outcome)
     return outcome
+
+
+def migrated_version(script: Path) -> Path | None:
+    """The example's migrated designer version (``<name>_designer.py`` beside it), if any."""
+    migrated = script.with_name(f"{script.stem}_designer.py")
+    return migrated if migrated.is_file() else None
+
+
+def verify_migration(script: Path, migrated: Path, out_dir: Path, outcome: Outcome) -> None:
+    """``azml migrate --verify``: the original in its twin and the migrated version in the
+    designer twin must write equal tables."""
+    done = azml(
+        "migrate", str(script), "--to", "designer", "--verify", "--against", str(migrated),
+        "--out", str(out_dir), "--json",
+    )  # fmt: skip
+    try:
+        equal = bool(json.loads(done.stdout)["comparison"]["equal"])
+    except (json.JSONDecodeError, KeyError):
+        equal = False
+    if equal and done.returncode == 0:
+        outcome.notes.append(f"azml migrate --verify: {migrated.name} writes the same tables")
+    else:
+        outcome.run_ok = False
+        outcome.problems.append(
+            f"azml migrate --verify {migrated.name} exited {done.returncode}: "
+            f"{done.stderr.strip() or done.stdout.strip()[:500]}"
+        )
 
 
 def declared_twin(script: Path) -> str | None:
@@ -176,7 +206,8 @@ def prepare_twins(scripts: list[Path]) -> dict[str, str]:
 
 def run_all(scripts: list[Path], out_root: Path, jobs: int = 1) -> list[Outcome]:
     """Check and run each script, ``jobs`` examples at a time; results in the scripts' order."""
-    missing = prepare_twins(scripts)
+    companions = [m for m in map(migrated_version, scripts) if m is not None]
+    missing = prepare_twins(scripts + companions)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(lambda script: check_and_run(script, out_root, missing), scripts))
 

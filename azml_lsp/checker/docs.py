@@ -19,6 +19,7 @@ _FAMILIES = {
     "AZ4": "pandas API",
     "AZ5": "Imports and Script Bundle",
     "AZ6": "Runtime behaviour",
+    "AZ7": "Migration (`azml migrate`)",
     "AZ9": "Checker",
 }
 

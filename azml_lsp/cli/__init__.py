@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "azml_lsp.cli.export:export",
     "env": "azml_lsp.cli.env:env",
     "compare": "azml_lsp.cli.compare:compare",
+    "migrate": "azml_lsp.cli.migrate:migrate",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -35,6 +36,7 @@ SHORT_HELP: dict[str, str] = {
     "export": "Write an Azure ML component or pipeline job for a script.",
     "env": "Create, list, check and remove cloud twins.",
     "compare": "Run a script in two environments and compare its outputs.",
+    "migrate": "Rewrite a script for a newer runtime; --verify runs both and compares.",
 }
 
 

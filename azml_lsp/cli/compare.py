@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from azml_lsp.compare.tables import DEFAULT_ATOL, DEFAULT_RTOL
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def run_comparison_options(command: F) -> F:
+    """``--rtol``, ``--atol`` and ``--timeout``: how two runs are made and compared."""
+    for option in (
+        click.option("--timeout", type=float, help="Seconds before each run is stopped."),
+        click.option(
+            "--atol", type=float, default=DEFAULT_ATOL, show_default=True, help="Float atol."
+        ),
+        click.option(
+            "--rtol", type=float, default=DEFAULT_RTOL, show_default=True, help="Float rtol."
+        ),
+    ):
+        command = option(command)
+    return command
 
 
 @click.command()
@@ -30,9 +49,7 @@ from azml_lsp.compare.tables import DEFAULT_ATOL, DEFAULT_RTOL
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for both runs' outputs and the comparison. Default: azml-out/compare-<script>.",
 )
-@click.option("--rtol", type=float, default=DEFAULT_RTOL, show_default=True, help="Float rtol.")
-@click.option("--atol", type=float, default=DEFAULT_ATOL, show_default=True, help="Float atol.")
-@click.option("--timeout", type=float, help="Seconds before each run is stopped.")
+@run_comparison_options
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as one JSON object.")
 def compare(
     script: Path,

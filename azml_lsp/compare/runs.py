@@ -57,11 +57,24 @@ def compare_runs(
 ) -> Comparison:
     """Run ``request`` in each of ``envs`` (outputs as Parquet under ``out_dir/<n>-<env>``, so
     dtypes survive) and compare the results port by port."""
+    requests = (replace(request, env=envs[0]), replace(request, env=envs[1]))
+    return compare_requests(requests, out_dir, rtol, atol)
+
+
+def compare_requests(
+    requests: tuple[RunRequest, RunRequest],
+    out_dir: Path,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+) -> Comparison:
+    """Run two requests (each in its own ``env``; e.g. a script and its migrated version) and
+    compare the results port by port."""
     from azml_lsp.runtime import run
 
+    envs = (requests[0].env or "local", requests[1].env or "local")
     results = tuple(
-        run(replace(request, env=env, format="parquet", out_dir=str(out_dir / f"{n}-{env}")))
-        for n, env in enumerate(envs, start=1)
+        run(replace(req, format="parquet", out_dir=str(out_dir / f"{n}-{env}")))
+        for n, (req, env) in enumerate(zip(requests, envs, strict=True), start=1)
     )
     left, right = results
     comparison = Comparison(envs=envs, results=(left, right), rtol=rtol, atol=atol)

@@ -44,3 +44,23 @@ def test_it_does_not_run_on_this_machines_python() -> None:
     assert done.returncode == 1
     assert result["error"]["exception"] == "SyntaxError"
     assert result["environment"].startswith("local: Python 3")
+
+
+def test_the_designer_version_is_the_migration_with_the_listed_line_finished() -> None:
+    """legacy_py27_designer.py is what `azml migrate --to designer` writes, except the one `/`
+    it listed (AZ701), finished by hand as `//`."""
+    from azml_lsp.contract.dialects import Dialect
+    from azml_lsp.migrate.plan import migrate_source
+    from azml_lsp.migrate.targets import resolve_target
+
+    script = FOLDER / "legacy_py27.py"
+    migration = migrate_source(script.read_text(), resolve_target("designer"),
+                               source_dialect=Dialect.CLASSIC)  # fmt: skip
+    finished = (FOLDER / "legacy_py27_designer.py").read_text()
+    (listed,) = migration.listed
+    assert listed.code == "AZ701"
+    auto, done = migration.text.splitlines(), finished.splitlines()
+    differing = [i + 1 for i, (a, b) in enumerate(zip(auto, done, strict=True)) if a != b]
+    body = [n for n in differing if n > 10]  # the docstring says what was done by hand
+    assert body == [listed.line]
+    assert "total // 3" in done[listed.line - 1]

@@ -10,6 +10,7 @@ from azml_lsp.checker.rules import (
     cloud_packages,
     entry,
     imports,
+    migration,
     pandas_api,
     returns,
     runtime,
@@ -40,6 +41,7 @@ CHECKS: tuple[Check, ...] = tuple(
         imports,
         cloud_packages,
         runtime,
+        migration,
     )
     for codes, run, needs_tree in module.CHECKS
 )

@@ -1,0 +1,1 @@
+"""``azml migrate``: rewrite a script for a newer runtime, and prove it by running both."""

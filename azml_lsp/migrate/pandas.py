@@ -1,0 +1,250 @@
+"""Removed pandas APIs (AZ401) and moved scikit-learn modules (AZ406) rewritten to their
+current forms; the cases the syntax cannot decide are listed."""
+
+from __future__ import annotations
+
+import ast
+
+from azml_lsp.migrate.model import Changes, Edit, Source
+
+PANDAS_TOOLS = {
+    "pandas.tools.plotting": "pandas.plotting",
+    "pandas.tools.merge": "pandas",
+    "pandas.tools.pivot": "pandas",
+    "pandas.tools.tile": "pandas",
+}
+SKLEARN_MODULES = {
+    "sklearn.cross_validation": "sklearn.model_selection",
+    "sklearn.grid_search": "sklearn.model_selection",
+    "sklearn.learning_curve": "sklearn.model_selection",
+}
+SKLEARN_CHANGED = {"KFold", "StratifiedKFold", "ShuffleSplit", "StratifiedShuffleSplit",
+                   "LeaveOneOut", "LeavePOut", "LabelKFold", "GridSearchCV"}  # fmt: skip
+"""Names that exist in ``model_selection`` with different constructor arguments."""
+
+
+def rewrite_pandas(src: Source) -> Changes:
+    """``.ix``, ``as_matrix()``, ``sort()``, ``append()``, ``set_value``/``get_value``."""
+    changes = Changes()
+    pandas_name = _pandas_alias(src.tree)
+    for node in ast.walk(src.tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+            if node.value.attr == "ix":
+                _ix(src, node, node.value, changes)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            if method == "as_matrix":
+                _as_matrix(src, node, node.func, changes)
+            elif method == "sort":
+                _sort(src, node, node.func, changes)
+            elif method == "append":
+                _append(src, node, node.func, pandas_name, changes)
+            elif method in ("set_value", "get_value"):
+                _value(src, node, node.func, changes)
+    return changes
+
+
+def _pandas_alias(tree: ast.AST) -> str | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "pandas":
+                    return alias.asname or "pandas"
+    return None
+
+
+def _attr_edit(src: Source, attribute: ast.Attribute, new: str, code: str, what: str) -> Edit:
+    _, end = src.span(attribute)
+    return Edit(end - len(attribute.attr), end, new, code, what)
+
+
+def _ix(src: Source, node: ast.Subscript, attribute: ast.Attribute, changes: Changes) -> None:
+    key = node.slice
+    row, column = (
+        (key.elts[0], key.elts[1])
+        if isinstance(key, ast.Tuple) and len(key.elts) == 2
+        else (key, None)
+    )
+    row_kind = _key_kind(row)
+    column_kind = "full" if column is None else _key_kind(column)
+    if row_kind in ("label", "full") and column_kind in ("label", "full"):
+        changes.edits.append(
+            _attr_edit(src, attribute, "loc", "AZ401", "`.ix[...]` -> `.loc[...]`: labels")
+        )
+        return
+    changes.note(
+        node,
+        "AZ401",
+        f"`{' '.join(src.segment(node).split())}`: `.ix` takes integers as labels on an integer "
+        "index and as positions otherwise; the syntax cannot tell which: use `.loc` (labels) or "
+        "`.iloc` (positions)",
+    )
+
+
+def _key_kind(node: ast.expr) -> str:
+    """``label`` (strings, ``X.index[...]``, boolean masks), ``full`` (``:``) or ``unknown``."""
+    if isinstance(node, ast.Slice):
+        if node.lower is None and node.upper is None and node.step is None:
+            return "full"
+        bounds = [b for b in (node.lower, node.upper) if b is not None]
+        return "label" if all(_is_text(b) for b in bounds) and node.step is None else "unknown"
+    if _is_text(node):
+        return "label"
+    if isinstance(node, ast.List) and node.elts and all(_is_text(e) for e in node.elts):
+        return "label"
+    if isinstance(node, ast.Compare) or (
+        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert)
+    ):
+        return "label"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitAnd | ast.BitOr):
+        return "label" if _key_kind(node.left) == _key_kind(node.right) == "label" else "unknown"
+    is_index = isinstance(node, ast.Attribute) and node.attr == "index"
+    if is_index or (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "index"
+    ):
+        return "label"
+    return "unknown"
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _as_matrix(src: Source, node: ast.Call, func: ast.Attribute, changes: Changes) -> None:
+    owner = src.segment(func.value)
+    columns = [k.value for k in node.keywords if k.arg == "columns"] + node.args[:1]
+    other = [k for k in node.keywords if k.arg != "columns"] + node.args[1:]
+    if other:
+        changes.note(node, "AZ401", "`as_matrix(...)` with these arguments: use `.to_numpy()`")
+        return
+    new = f"{owner}[{src.segment(columns[0])}].values" if columns else f"{owner}.values"
+    changes.edits.append(src.replace(node, new, "AZ401", f"`.as_matrix()` -> `{new}`"))
+
+
+def _sort(src: Source, node: ast.Call, func: ast.Attribute, changes: Changes) -> None:
+    keywords = {k.arg for k in node.keywords}
+    by = node.args[:1]
+    first_is_columns = bool(by) and (
+        _is_text(by[0]) or (isinstance(by[0], ast.List) and all(_is_text(e) for e in by[0].elts))
+    )
+    if not (first_is_columns or keywords & {"columns", "by"}):
+        if keywords & {"key", "reverse", "cmp"}:
+            return  # list.sort
+        changes.note(
+            node,
+            "AZ401",
+            "`.sort()` without columns: `DataFrame.sort_index()` or a list's sort; "
+            "the syntax cannot tell which",
+        )
+        return
+    changes.edits.append(
+        _attr_edit(src, func, "sort_values", "AZ401", "`.sort(...)` -> `.sort_values(...)`")
+    )
+    for keyword in node.keywords:
+        if keyword.arg == "columns":
+            start, _ = src.span(keyword)
+            changes.edits.append(
+                Edit(start, start + len("columns"), "by", "AZ401", "`columns=` -> `by=`")
+            )
+
+
+def _append(
+    src: Source, node: ast.Call, func: ast.Attribute, pandas_name: str | None, changes: Changes
+) -> None:
+    parent = src.parent(node)
+    if isinstance(parent, ast.Expr) or len(node.args) != 1:
+        return  # list.append: its result is not used
+    if pandas_name is None:
+        changes.note(node, "AZ401", "`.append(...)`: import pandas to write `pd.concat`")
+        return
+    other = node.args[0]
+    owner = src.segment(func.value)
+    if isinstance(other, ast.Dict):
+        items = f"[{owner}, {pandas_name}.DataFrame([{src.segment(other)}])]"
+    elif isinstance(other, ast.List):
+        items = f"[{owner}, {', '.join(src.segment(e) for e in other.elts)}]"
+    elif isinstance(other, ast.Name | ast.Call | ast.Subscript | ast.Attribute):
+        items = f"[{owner}, {src.segment(other)}]"
+    else:
+        changes.note(node, "AZ401", "`.append(...)` of this value: use `pd.concat`")
+        return
+    rest = "".join(f", {src.segment(k)}" for k in node.keywords)
+    new = f"{pandas_name}.concat({items}{rest})"
+    changes.edits.append(src.replace(node, new, "AZ401", f"`.append(...)` -> `{new}`"))
+
+
+def _value(src: Source, node: ast.Call, func: ast.Attribute, changes: Changes) -> None:
+    owner = src.segment(func.value)
+    takeable = any(
+        k.arg == "takeable" and isinstance(k.value, ast.Constant) and k.value.value is True
+        for k in node.keywords
+    )
+    accessor = "iat" if takeable else "at"
+    if any(k.arg != "takeable" for k in node.keywords):
+        changes.note(node, "AZ401", f"`.{func.attr}(...)` with keywords: use `.at`/`.iat`")
+        return
+    args = [src.segment(a) for a in node.args]
+    if func.attr == "get_value" and len(args) in (1, 2):
+        new = f"{owner}.{accessor}[{', '.join(args)}]"
+        changes.edits.append(src.replace(node, new, "AZ401", f"`.get_value()` -> `{new}`"))
+        return
+    if func.attr == "set_value" and len(args) in (2, 3) and isinstance(src.parent(node), ast.Expr):
+        new = f"{owner}.{accessor}[{', '.join(args[:-1])}] = {args[-1]}"
+        changes.edits.append(src.replace(node, new, "AZ401", f"`.set_value()` -> `{new}`"))
+        return
+    changes.note(node, "AZ401", f"`.{func.attr}(...)` used this way: rewrite with `.at`/`.iat`")
+
+
+def rewrite_modules(src: Source) -> Changes:
+    """``pandas.tools.*`` (AZ401) and ``sklearn.cross_validation`` ... (AZ406) imports."""
+    changes = Changes()
+    for node in ast.walk(src.tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            new, code = _moved(node.module)
+            if new is None:
+                continue
+            start, _ = src.span(node)
+            head = src.text.find(node.module, start)
+            changes.edits.append(
+                Edit(head, head + len(node.module), new, code, f"`{node.module}` -> `{new}`")
+            )
+            changed = sorted({a.name for a in node.names} & SKLEARN_CHANGED)
+            if changed and code == "AZ406":
+                changes.note(
+                    node,
+                    code,
+                    f"{', '.join(changed)}: same name in {new}, different constructor "
+                    "arguments (e.g. `KFold(n_splits=...)`, `.split(X)`): check the calls",
+                )
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                new, code = _moved(alias.name)
+                if new is None:
+                    continue
+                if alias.asname is None:
+                    changes.note(
+                        alias, code, f"`import {alias.name}`: import {new} and rename the uses"
+                    )
+                    continue
+                text = f"{new} as {alias.asname}"
+                changes.edits.append(src.replace(alias, text, code, f"`{alias.name}` -> `{new}`"))
+        elif isinstance(node, ast.Attribute) and node.attr == "tools":
+            outer = src.parent(node)
+            if isinstance(outer, ast.Attribute) and outer.attr == "plotting":
+                start, _ = src.span(node.value)
+                _, end = src.span(outer)
+                base = src.segment(node.value)
+                changes.edits.append(
+                    Edit(
+                        start, end, f"{base}.plotting", "AZ401", "`.tools.plotting` -> `.plotting`"
+                    )
+                )
+    return changes
+
+
+def _moved(module: str) -> tuple[str | None, str]:
+    if module in PANDAS_TOOLS:
+        return PANDAS_TOOLS[module], "AZ401"
+    return SKLEARN_MODULES.get(module), "AZ406"

@@ -1,0 +1,53 @@
+"""``--verify``: the original under its source environment, the migrated copy under the target,
+compared port by port with :mod:`azml_lsp.compare` (the user's files are never touched)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from azml_lsp import atomic
+from azml_lsp.compare.runs import Comparison, compare_requests
+from azml_lsp.migrate.files import MigratedFile
+from azml_lsp.migrate.model import Target
+from azml_lsp.runtime.model import RunRequest
+
+
+def verify(
+    original: RunRequest,
+    source_env: str,
+    source_dialect: str,
+    migrated_text: str,
+    bundle: list[MigratedFile],
+    target: Target,
+    out_dir: Path,
+    rtol: float,
+    atol: float,
+) -> Comparison:
+    """Run ``original`` in ``source_env`` and the migrated script (written under
+    ``out_dir/migrated``, with its migrated bundle) in the target; compare the outputs."""
+    folder = out_dir / "migrated"
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / Path(original.script).name
+    atomic.write_text(script, migrated_text)
+    migrated_bundle = original.bundle
+    if original.bundle and Path(original.bundle).is_dir():
+        copy = folder / "bundle"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(original.bundle, copy)
+        root = Path(original.bundle)
+        for item in bundle:
+            atomic.write_text(copy / item.path.resolve().relative_to(root.resolve()),
+                              item.migration.text)  # fmt: skip
+        migrated_bundle = str(copy)
+    before = replace(original, env=source_env, dialect=source_dialect)
+    after = replace(
+        original,
+        script=str(script),
+        bundle=migrated_bundle,
+        env=target.env,
+        dialect=target.dialect.value,
+        target_python=None,
+    )
+    return compare_requests((before, after), out_dir, rtol, atol)

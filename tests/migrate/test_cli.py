@@ -1,0 +1,105 @@
+"""``azml migrate`` through the real command line, in child processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+LEGACY = """# azml: dialect=classic env=classic-py27
+import urllib2
+
+
+def azureml_main(frame1):
+    print "rows:", len(frame1)
+    for key, value in {'a': 1}.iteritems():
+        pass
+    return frame1.sort('a'),
+"""
+
+
+def azml(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "azml_lsp", *map(str, args)],
+        capture_output=True, text=True, timeout=120, cwd=cwd,
+    )  # fmt: skip
+
+
+def test_diff_is_the_default_and_leaves_the_file(tmp_path: Path) -> None:
+    script = tmp_path / "legacy.py"
+    script.write_text(LEGACY)
+    done = azml("migrate", script, "--to", "designer")
+    assert done.returncode == 0, done.stderr
+    assert script.read_text() == LEGACY
+    assert f"--- a/{script}" in done.stdout
+    assert '+    print("rows:", len(frame1))' in done.stdout
+    assert "+    return frame1.sort_values('a').reset_index(drop=True)," in done.stdout
+    assert "+import urllib.request" in done.stdout
+    assert f"{script}:6: AZ302 rewrote" in done.stderr
+    assert f"{script}:9: AZ703 rewrote" in done.stderr
+
+
+def test_write_replaces_the_file_atomically(tmp_path: Path) -> None:
+    script = tmp_path / "legacy.py"
+    script.write_text(LEGACY)
+    script.chmod(0o640)
+    inode = script.stat().st_ino
+    done = azml("migrate", script, "--to", "designer", "--write")
+    assert done.returncode == 0, done.stderr
+    text = script.read_text()
+    assert text.startswith("# azml: dialect=designer env=designer\n")
+    assert script.stat().st_ino != inode, "written in place, not replaced"
+    assert script.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["legacy.py"]
+    again = azml("migrate", script, "--to", "designer")
+    assert again.returncode == 0 and again.stdout == ""
+
+
+def test_a_failing_bundle_module_writes_nothing(tmp_path: Path) -> None:
+    script = tmp_path / "legacy.py"
+    script.write_text(LEGACY)
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "good.py").write_text("def f(d):\n    return d.iteritems()\n")
+    (bundle / "zbroken.py").write_text("def g((a, b)):\n    print a\n")
+    before = {p: p.read_text() for p in (script, bundle / "good.py", bundle / "zbroken.py")}
+    done = azml("migrate", script, "--to", "designer", "--bundle", bundle, "--write")
+    assert done.returncode == 2
+    assert f"{bundle / 'zbroken.py'}:1:" in done.stderr
+    assert {p: p.read_text() for p in before} == before
+    assert not [p for p in tmp_path.rglob("*.partial")]
+
+
+def test_bundle_modules_are_migrated_with_the_script(tmp_path: Path) -> None:
+    script = tmp_path / "legacy.py"
+    script.write_text(LEGACY)
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "helpers.py").write_text("def f(d):\n    return list(d.iteritems())\n")
+    done = azml("migrate", script, "--to", "designer", "--bundle", bundle, "--write")
+    assert done.returncode == 0, done.stderr
+    assert (bundle / "helpers.py").read_text() == "def f(d):\n    return list(d.items())\n"
+
+
+def test_port_mapping_is_warned(tmp_path: Path) -> None:
+    script = tmp_path / "second.py"
+    script.write_text(
+        "# azml: dialect=classic dataset2=data.csv\ndef azureml_main(frame1):\n    return frame1,\n"
+    )
+    done = azml("migrate", script, "--to", "designer")
+    assert done.returncode == 0, done.stderr
+    assert f"{script}:2: AZ705 check: only Dataset2 is connected" in done.stderr
+
+
+def test_unknown_target_names_the_choices(tmp_path: Path) -> None:
+    script = tmp_path / "s.py"
+    script.write_text(LEGACY)
+    done = azml("migrate", script, "--to", "nowhere")
+    assert done.returncode == 2
+    assert "--to nowhere" in done.stderr and "designer" in done.stderr
+
+
+def test_rule_explains_a_migration_code() -> None:
+    done = azml("rule", "AZ701")
+    assert done.returncode == 0
+    assert "python2-integer-division" in done.stdout
