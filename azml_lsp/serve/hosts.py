@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from azml_lsp.runtime.model import DEFAULT_MAX_PROCESSES, RunError
+from azml_lsp.runtime.processes.forkguard import release_group
 from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig
 from azml_lsp.serve.host_main import (
     CANCEL,
@@ -121,6 +122,7 @@ class HostProcess:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
+            release_group(self._process.pid)  # a request template's pids group
             self._process = None
         self._ready = False
 
