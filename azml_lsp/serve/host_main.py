@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,9 @@ Reply = dict[str, Any]
 #: An answer to the server: the HTTP status and the JSON body.
 Answer = tuple[int, bytes]
 STACK_FILE = "stack.txt"
+OUTPUT_FILE = "output.txt"
+#: How much of a call's stdout/stderr goes to the server's log.
+OUTPUT_LIMIT = 64 * 1024
 #: What the server sends while a call runs to have it stopped (its caller left).
 CANCEL = "cancel"
 
@@ -70,6 +74,8 @@ class ScriptHost:
         self.import_error: Any = None
         self.caged = False
         self.finished_calls: list[Path] = []
+        self.output = ""
+        """What the last call wrote to stdout and stderr (sent after its answer)."""
         """Request isolation: the folders of answered calls, removed once the answer is sent."""
         """Request isolation: this template sits in a pids group of its own that its calls'
         children inherit, so a child needs no group (and no group move) of its own."""
@@ -166,16 +172,20 @@ class ScriptHost:
 
     def call(self, body: bytes) -> Answer | bytes:
         """Answer one request, or give its answer pickled already (never raises)."""
+        self.output = ""
         if self.import_error is not None:
             return error_answer(self.import_error)
         if self.isolation == "worker":
             self._make_workdir()
             limit = sys.getrecursionlimit()
+            output = self.base / OUTPUT_FILE
             try:
-                return self.respond(body)
+                with captured_output(output):
+                    return self.respond(body)
             finally:
                 sys.setrecursionlimit(limit)  # the host's own code needs its depth back
                 _reap_strays()
+                self.output = read_output(output)
         parsed = self.parse(body)  # the script's state is not involved: parse here, once
         return parsed if isinstance(parsed, tuple) else self._call_in_child(parsed)
 
@@ -264,6 +274,7 @@ class ScriptHost:
         _, status = os.waitpid(pid, 0)
         self._kill_call(pid)  # what the call left running
         self.finished_calls.append(call_dir)
+        self.output = read_output(call_dir / OUTPUT_FILE)
         if timed_out:
             return error_answer(timeout_error(self.timeout_s, line))
         if ended == "cancelled":
@@ -313,14 +324,64 @@ class ScriptHost:
             self._limit_this_process()
             arm_stack_dump(workdir / STACK_FILE)
             os.chdir(workdir)
+            redirect_output(workdir.parent / OUTPUT_FILE)
             data = pickle.dumps(self.run_parsed(parsed), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
-            sys.stdout.flush()
+            _flush_output()
         except BaseException:
             code = 70
         finally:
             os._exit(code)
+
+
+# ---------------------------------------------------------------- the script's output
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a script may have closed or replaced it
+            stream.flush()
+
+
+def redirect_output(path: Path) -> None:
+    """Send this process's stdout and stderr (file descriptors 1 and 2) to ``path``."""
+    _flush_output()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+@contextlib.contextmanager
+def captured_output(path: Path) -> Iterator[None]:
+    """stdout and stderr go to ``path`` for the block, then back where they went before."""
+    saved = os.dup(1), os.dup(2)
+    try:
+        redirect_output(path)
+        yield
+    finally:
+        _flush_output()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+
+
+def read_output(path: Path) -> str:
+    """What a call wrote to ``path``: its first :data:`OUTPUT_LIMIT` bytes, and how much more
+    there was."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(OUTPUT_LIMIT)
+            size = os.fstat(stream.fileno()).st_size
+        path.unlink()
+    except OSError:
+        return ""
+    text = head.decode("utf-8", errors="replace")
+    if size > len(head):
+        text += f"\n[{size - len(head):,} more bytes of output not shown]"
+    return text
 
 
 # ---------------------------------------------------------------- results and errors
@@ -533,6 +594,7 @@ def main(fd: int, server_pid: int) -> int:
                 send_pickled(sock, reply)
             else:
                 send(sock, reply)
+            send(sock, host.output)
             host.tidy()
     finally:
         shutil.rmtree(host.base, ignore_errors=True)
