@@ -74,6 +74,8 @@ class ScriptHost:
         self.import_error: Any = None
         self.caged = False
         self.finished_calls: list[Path] = []
+        self.staged: tuple[Path, Path] | None = None
+        """Request isolation: the next call's folder and working directory, made ahead."""
         self.output = ""
         """What the last call wrote to stdout and stderr (sent after its answer)."""
         """Request isolation: the folders of answered calls, removed once the answer is sent."""
@@ -251,8 +253,8 @@ class ScriptHost:
         """Fork a child from this template to call the script on a parsed request; its answer
         (pickled), or why it has none."""
         read_end, write_end = os.pipe()
-        call_dir = Path(tempfile.mkdtemp(prefix="call-", dir=self.base))
-        workdir = self._call_workdir(call_dir)
+        call_dir, workdir = self.staged or self._stage_call()
+        self.staged = None
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child ends in os._exit
             os.close(read_end)
@@ -283,9 +285,15 @@ class ScriptHost:
         return data if data and code == 0 else error_answer(crash_error(code))
 
     def tidy(self) -> None:
-        """Remove the folders of answered calls (after the answer has gone: not on its path)."""
+        """Remove the folders of answered calls and stage the next call's (after the answer
+        has gone: not on a request's path)."""
         while self.finished_calls:
             shutil.rmtree(self.finished_calls.pop(), ignore_errors=True)
+        if self.isolation == "request" and self.staged is None and self.import_error is None:
+            try:
+                self.staged = self._stage_call()
+            except OSError:  # the next call tries again, and reports what fails
+                self.staged = None
 
     def _kill_call(self, pid: int) -> None:
         """Kill the call's child and whatever it started: the template's pids group holds them
@@ -302,16 +310,19 @@ class ScriptHost:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(member, signal.SIGKILL)
 
-    def _call_workdir(self, call_dir: Path) -> Path:
-        """A fresh working directory named as a run's is, with the extracted bundle in it."""
+    def _stage_call(self) -> tuple[Path, Path]:
+        """A call's folder and its working directory, named as a run's is, holding a copy of
+        the extracted bundle: what one request writes there, the next does not see."""
         from azml_lsp.contract.profile import BUNDLE_DIR_NAME
 
+        call_dir = Path(tempfile.mkdtemp(prefix="call-", dir=self.base))
         workdir = call_dir / self.work.name
-        workdir.mkdir()
         bundle = self.work / BUNDLE_DIR_NAME
         if bundle.is_dir():
-            (workdir / BUNDLE_DIR_NAME).symlink_to(bundle, target_is_directory=True)
-        return workdir
+            shutil.copytree(bundle, workdir / BUNDLE_DIR_NAME, symlinks=True)
+        else:
+            workdir.mkdir()
+        return call_dir, workdir
 
     def _child(self, parsed: Any, workdir: Path, write_end: int) -> None:
         code = 0
@@ -584,6 +595,7 @@ def main(fd: int, server_pid: int) -> int:
         return 0
     host = ScriptHost(setup, sock)
     host.prepare()
+    host.tidy()  # the first call's folder
     send(sock, {"ready": True, "pid": os.getpid(), "stack_file": str(host.stack_file)})
     try:
         while (body := receive(sock)) is not None:
