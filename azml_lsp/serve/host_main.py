@@ -16,7 +16,8 @@ The host also turns the request's JSON into frames and the result frames into th
 JSON, so that work runs in parallel over the hosts, not in the server's one process.
 
 Messages are length-prefixed pickles (:mod:`azml_lsp.serve.host_wire`): the setup, then per
-call the request body in and the answer out, ``(HTTP status, JSON body)``.
+call the request body in and two messages out: the answer, ``(HTTP status, JSON body)``, then
+what the script wrote to stdout and stderr (text, for the server's log).
 """
 
 from __future__ import annotations
