@@ -2,7 +2,10 @@
 ``azmlinfsrv`` (``azureml-inference-server-http``), side by side in one run.
 
     python benchmarks/serve_load.py [--requests 2000] [--concurrency 20] [--workers 2]
-                                    [--only worker,request,azmlinfsrv]
+                                    [--only worker,request,azmlinfsrv] [--soak]
+
+``--soak`` is the memory soak: 10,000 requests per service, and the growth of the workers'
+resident memory from the start to the end of the run (the target is under 10 %).
 
 Each service serves the same computation on the same machine with the same number of workers:
 ``azml serve`` a script's ``azureml_main``; ``azmlinfsrv`` a ``score.py`` written here whose
@@ -69,6 +72,7 @@ SCORE_PY = textwrap.dedent(
 )
 ROWS = [{"item": f"item-{i}", "price": 1.25 * i, "quantity": i % 7} for i in range(20)]
 MAX_MEMORY_GROWTH = 0.10
+SOAK_REQUESTS = 10_000
 PEER = "azmlinfsrv"
 
 
@@ -113,10 +117,11 @@ async def load(url: str, requests: int, concurrency: int) -> tuple[list[float], 
     for i in range(requests):
         queue.put_nowait(i)
     body = {"Inputs": {"input1": ROWS}}
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
 
-        async def caller() -> None:
+    async def caller() -> None:
+        # one client (one connection) per caller: a shared pool's bookkeeping would cost the
+        # load loop more than the services spend on a request
+        async with httpx.AsyncClient(base_url=url, timeout=120) as client:
             while not queue.empty():
                 queue.get_nowait()
                 start = time.perf_counter()
@@ -131,9 +136,9 @@ async def load(url: str, requests: int, concurrency: int) -> tuple[list[float], 
                     errors.append(repr(exc))
                 latencies.append(time.perf_counter() - start)
 
-        began = time.perf_counter()
-        await asyncio.gather(*(caller() for _ in range(concurrency)))
-        return latencies, errors, time.perf_counter() - began
+    began = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(concurrency)))
+    return latencies, errors, time.perf_counter() - began
 
 
 def measure(name: str, url: str, pid: int, args: argparse.Namespace) -> Row:
@@ -238,7 +243,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default="worker,request,azmlinfsrv")
+    parser.add_argument(
+        "--soak", action="store_true", help=f"{SOAK_REQUESTS:,} requests: the memory soak"
+    )
     args = parser.parse_args()
+    if args.soak:
+        args.requests = SOAK_REQUESTS
     chosen = args.only.split(",")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -33,6 +34,8 @@ from azml_lsp.serve.security import bearer_matches
 from azml_lsp.serve.shapes import RequestError, parse_checked, render_outputs
 
 LOG = logging.getLogger("azml_lsp.serve")
+#: The header naming a request in the answer and in the log lines of its script's output.
+REQUEST_ID_HEADER = "x-request-id"
 
 
 class ServiceState:
@@ -58,8 +61,8 @@ class ServiceState:
         return WorkerPool(config.workers, lambda: WarmWorker(config.python))
 
     @staticmethod
-    def score_job(body: bytes) -> Callable[[HostProcess, threading.Event], Answer]:
-        return lambda host, cancel: host.score(body, cancel)
+    def score_job(body: bytes, request_id: str) -> Callable[[HostProcess, threading.Event], Answer]:
+        return lambda host, cancel: host.score(body, cancel, request_id)
 
     def warm_up_job(self) -> Callable[[Any], RunError | None]:
         if self.hosted:
@@ -107,14 +110,24 @@ async def _disconnected(request: Request) -> None:
         pass
 
 
+def request_id_of(request: Request) -> str:
+    """The caller's ``x-request-id`` when it is a plain token, else a new one."""
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    if 0 < len(given) <= 64 and all(c.isalnum() or c in "-_." for c in given):
+        return given
+    return uuid.uuid4().hex[:16]
+
+
 async def _score(state: ServiceState, request: Request) -> Response:
     config = state.config
+    request_id = request_id_of(request)
+    headers = {REQUEST_ID_HEADER: request_id}
     try:
         body = await _read_body(request, config.max_body_bytes)
-        job = state.score_job(body) if state.hosted else await _runtime_job(state, body)
+        job = state.score_job(body, request_id) if state.hosted else await _runtime_job(state, body)
     except RequestError as exc:
         status, refusal = refused(exc)
-        return JSONResponse(refusal, status_code=status)
+        return JSONResponse(refusal, status_code=status, headers=headers)
     run = asyncio.ensure_future(state.pool.call(job, config.timeout_s + 2 * WATCHDOG_GRACE_S))
     gone = asyncio.ensure_future(_disconnected(request))
     await asyncio.wait({run, gone}, return_when=asyncio.FIRST_COMPLETED)
@@ -123,7 +136,7 @@ async def _score(state: ServiceState, request: Request) -> Response:
         run.cancel()  # the caller left: stop the run and free its worker
         return Response(status_code=499)
     status, answer = run.result()
-    return Response(answer, status_code=status, media_type="application/json")
+    return Response(answer, status_code=status, media_type="application/json", headers=headers)
 
 
 async def _runtime_job(

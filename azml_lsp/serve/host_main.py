@@ -16,12 +16,14 @@ The host also turns the request's JSON into frames and the result frames into th
 JSON, so that work runs in parallel over the hosts, not in the server's one process.
 
 Messages are length-prefixed pickles (:mod:`azml_lsp.serve.host_wire`): the setup, then per
-call the request body in and the answer out, ``(HTTP status, JSON body)``.
+call the request body in and two messages out: the answer, ``(HTTP status, JSON body)``, then
+what the script wrote to stdout and stderr (text, for the server's log).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import select
@@ -32,6 +34,7 @@ import sys
 import tempfile
 import time
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,9 @@ Reply = dict[str, Any]
 #: An answer to the server: the HTTP status and the JSON body.
 Answer = tuple[int, bytes]
 STACK_FILE = "stack.txt"
+OUTPUT_FILE = "output.txt"
+#: How much of a call's stdout/stderr goes to the server's log.
+OUTPUT_LIMIT = 64 * 1024
 #: What the server sends while a call runs to have it stopped (its caller left).
 CANCEL = "cancel"
 
@@ -65,7 +71,17 @@ class ScriptHost:
         self.work.mkdir()
         self.stack_file = self.base / STACK_FILE
         self.entry: Any = None
+        self.shape: Any = None
         self.import_error: Any = None
+        self.caged = False
+        self.finished_calls: list[Path] = []
+        self.staged: tuple[Path, Path] | None = None
+        """Request isolation: the next call's folder and working directory, made ahead."""
+        self.output = ""
+        """What the last call wrote to stdout and stderr (sent after its answer)."""
+        """Request isolation: the folders of answered calls, removed once the answer is sent."""
+        """Request isolation: this template sits in a pids group of its own that its calls'
+        children inherit, so a child needs no group (and no group move) of its own."""
 
     # start-up ---------------------------------------------------------------
 
@@ -89,7 +105,16 @@ class ScriptHost:
         if self.isolation == "worker":
             self._limit_this_process()
             arm_stack_dump(self.stack_file)
+        else:
+            from azml_lsp.runtime.processes.forkguard import cage
+
+            # one call at a time: its child and everything it starts share the cap (+1: this)
+            self.caged = cage(os.getpid(), int(self.setup["max_processes"]) + 1)
         self._import_script(search_path)
+        if self.isolation == "request":
+            warm_request_path(self.dialect)
+            gc.collect()
+            gc.freeze()  # the template's objects stay out of a child's collections (no copies)
 
     def _search_path(self) -> list[str]:
         bundle = self.setup.get("bundle")
@@ -112,12 +137,13 @@ class ScriptHost:
 
     def _limit_this_process(self) -> None:
         """The run's memory and process caps, on this process (worker isolation) or on a
-        request's child (request isolation)."""
+        request's child (request isolation; the process cap is the template's group's)."""
         import resource
 
         from azml_lsp.runtime.processes.forkguard import limit_processes
 
-        limit_processes(int(self.setup["max_processes"]))
+        if not self.caged:
+            limit_processes(int(self.setup["max_processes"]))
         memory_mb = self.setup.get("memory_mb")
         if memory_mb:
             cap = int(memory_mb) * 1024 * 1024
@@ -149,34 +175,44 @@ class ScriptHost:
 
     def call(self, body: bytes) -> Answer | bytes:
         """Answer one request, or give its answer pickled already (never raises)."""
+        self.output = ""
         if self.import_error is not None:
             return error_answer(self.import_error)
         if self.isolation == "worker":
             self._make_workdir()
             limit = sys.getrecursionlimit()
+            output = self.base / OUTPUT_FILE
             try:
-                return self.respond(body)
+                with captured_output(output):
+                    return self.respond(body)
             finally:
                 sys.setrecursionlimit(limit)  # the host's own code needs its depth back
                 _reap_strays()
-        return self._call_in_child(body)
+                self.output = read_output(output)
+        parsed = self.parse(body)  # the script's state is not involved: parse here, once
+        return parsed if isinstance(parsed, tuple) else self._call_in_child(parsed)
 
     def respond(self, body: bytes) -> Answer:
         """Parse the request, call the script on its frames, render the result tables."""
+        parsed = self.parse(body)
+        return parsed if isinstance(parsed, tuple) else self.run_parsed(parsed)
+
+    def parse(self, body: bytes) -> Any:
+        """The request's shape and frames, or the answer refusing it."""
         from azml_lsp.serve.errors import json_bytes, refused
-        from azml_lsp.serve.shapes import (
-            INPUT_NAMES,
-            RequestError,
-            output_name,
-            parse_checked,
-            render_outputs,
-        )
+        from azml_lsp.serve.shapes import RequestError, parse_checked
 
         try:
-            parsed = parse_checked(body, self.schemas)
+            return parse_checked(body, self.schemas)
         except RequestError as exc:
             status, content = refused(exc)
             return status, json_bytes(content)
+
+    def run_parsed(self, parsed: Any) -> Answer:
+        """Call the script on a parsed request's frames and render the result tables."""
+        from azml_lsp.serve.errors import json_bytes
+        from azml_lsp.serve.shapes import INPUT_NAMES, output_name, render_outputs
+
         reply = self.call_here([parsed.frames.get(name) for name in INPUT_NAMES])
         if "error" in reply:
             return error_answer(reply["error"])
@@ -200,11 +236,12 @@ class ScriptHost:
 
         try:
             ready = [None if f is None else prepare_input_frame(self.dialect, f) for f in frames]
-            try:
-                shape = ParameterShape.of(self.entry)
-            except (TypeError, ValueError):
-                shape = ParameterShape(positional=2)
-            args = call_arguments(self.dialect, shape, ready)
+            if self.shape is None:  # read once: the entry point does not change
+                try:
+                    self.shape = ParameterShape.of(self.entry)
+                except (TypeError, ValueError):
+                    self.shape = ParameterShape(positional=2)
+            args = call_arguments(self.dialect, self.shape, ready)
         except Exception as exc:
             return {"error": _failure("input", f"the request's tables cannot be passed: {exc}")}
         try:
@@ -213,16 +250,16 @@ class ScriptHost:
             return {"error": script_error(ExceptionFacts.of(exc), self.script, PACKAGE_DIR)}
         return _tables(self.dialect, value)
 
-    def _call_in_child(self, body: bytes) -> Answer | bytes:
-        """Fork a child from this template for one call; its answer (pickled), or why it has
-        none."""
+    def _call_in_child(self, parsed: Any) -> Answer | bytes:
+        """Fork a child from this template to call the script on a parsed request; its answer
+        (pickled), or why it has none."""
         read_end, write_end = os.pipe()
-        call_dir = Path(tempfile.mkdtemp(prefix="call-", dir=self.base))
-        workdir = self._call_workdir(call_dir)
+        call_dir, workdir = self.staged or self._stage_call()
+        self.staged = None
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child ends in os._exit
             os.close(read_end)
-            self._child(body, workdir, write_end)
+            self._child(parsed, workdir, write_end)
         os.close(write_end)
         line = None
         try:
@@ -236,10 +273,11 @@ class ScriptHost:
             os.close(read_end)
         timed_out = ended == "timeout"
         if ended != "eof":
-            _kill_session(pid)
+            self._kill_call(pid)
         _, status = os.waitpid(pid, 0)
-        _kill_session(pid)  # what the call left running
-        shutil.rmtree(call_dir, ignore_errors=True)
+        self._kill_call(pid)  # what the call left running
+        self.finished_calls.append(call_dir)
+        self.output = read_output(call_dir / OUTPUT_FILE)
         if timed_out:
             return error_answer(timeout_error(self.timeout_s, line))
         if ended == "cancelled":
@@ -247,19 +285,49 @@ class ScriptHost:
         code = os.waitstatus_to_exitcode(status)
         return data if data and code == 0 else error_answer(crash_error(code))
 
-    def _call_workdir(self, call_dir: Path) -> Path:
-        """A fresh working directory named as a run's is, with the extracted bundle in it."""
+    def tidy(self) -> None:
+        """Remove the folders of answered calls and stage the next call's (after the answer
+        has gone: not on a request's path)."""
+        while self.finished_calls:
+            shutil.rmtree(self.finished_calls.pop(), ignore_errors=True)
+        if self.isolation == "request" and self.staged is None and self.import_error is None:
+            try:
+                self.staged = self._stage_call()
+            except OSError:  # the next call tries again, and reports what fails
+                self.staged = None
+
+    def _kill_call(self, pid: int) -> None:
+        """Kill the call's child and whatever it started: the template's pids group holds them
+        all (one small file to read), else the child's session (a scan of ``/proc``)."""
+        if not self.caged:
+            _kill_session(pid)
+            return
+        from azml_lsp.runtime.processes.forkguard import group_members
+
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        for member in group_members(os.getpid()) or ():
+            if member != os.getpid():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(member, signal.SIGKILL)
+
+    def _stage_call(self) -> tuple[Path, Path]:
+        """A call's folder and its working directory, named as a run's is, holding a copy of
+        the extracted bundle: what one request writes there, the next does not see."""
         from azml_lsp.contract.profile import BUNDLE_DIR_NAME
 
+        call_dir = Path(tempfile.mkdtemp(prefix="call-", dir=self.base))
         workdir = call_dir / self.work.name
-        workdir.mkdir()
         bundle = self.work / BUNDLE_DIR_NAME
         if bundle.is_dir():
-            (workdir / BUNDLE_DIR_NAME).symlink_to(bundle, target_is_directory=True)
-        return workdir
+            shutil.copytree(bundle, workdir / BUNDLE_DIR_NAME, symlinks=True)
+        else:
+            workdir.mkdir()
+        return call_dir, workdir
 
-    def _child(self, body: bytes, workdir: Path, write_end: int) -> None:
+    def _child(self, parsed: Any, workdir: Path, write_end: int) -> None:
         code = 0
+        gc.disable()  # a call is short: its garbage goes with the process
         try:
             self.server.close()  # the template's line to the server is not the call's
             os.setsid()
@@ -268,14 +336,64 @@ class ScriptHost:
             self._limit_this_process()
             arm_stack_dump(workdir / STACK_FILE)
             os.chdir(workdir)
-            data = pickle.dumps(self.respond(body), protocol=pickle.HIGHEST_PROTOCOL)
+            redirect_output(workdir.parent / OUTPUT_FILE)
+            data = pickle.dumps(self.run_parsed(parsed), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
-            sys.stdout.flush()
+            _flush_output()
         except BaseException:
             code = 70
         finally:
             os._exit(code)
+
+
+# ---------------------------------------------------------------- the script's output
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a script may have closed or replaced it
+            stream.flush()
+
+
+def redirect_output(path: Path) -> None:
+    """Send this process's stdout and stderr (file descriptors 1 and 2) to ``path``."""
+    _flush_output()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+@contextlib.contextmanager
+def captured_output(path: Path) -> Iterator[None]:
+    """stdout and stderr go to ``path`` for the block, then back where they went before."""
+    saved = os.dup(1), os.dup(2)
+    try:
+        redirect_output(path)
+        yield
+    finally:
+        _flush_output()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+
+
+def read_output(path: Path) -> str:
+    """What a call wrote to ``path``: its first :data:`OUTPUT_LIMIT` bytes, and how much more
+    there was."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(OUTPUT_LIMIT)
+            size = os.fstat(stream.fileno()).st_size
+        path.unlink()
+    except OSError:
+        return ""
+    text = head.decode("utf-8", errors="replace")
+    if size > len(head):
+        text += f"\n[{size - len(head):,} more bytes of output not shown]"
+    return text
 
 
 # ---------------------------------------------------------------- results and errors
@@ -290,6 +408,25 @@ def _tables(dialect: Any, value: Any) -> Reply:
     except ReturnContractError as exc:
         return {"error": return_error(exc)}
     return {"tables": tables, "warnings": warnings}
+
+
+def warm_request_path(dialect: Any) -> None:
+    """Take every lazy first-call cost of a request (pandas' and the contract's) in the
+    template, so each forked call does not pay it again: parse a sample request of each shape,
+    prepare its frame, take it through the return contract and render it (the script is not
+    called)."""
+    from azml_lsp.contract.inputs import prepare_input_frame
+    from azml_lsp.serve.errors import json_bytes
+    from azml_lsp.serve.shapes import parse_checked, render_outputs
+
+    row = {"n": 1, "x": 1.5, "s": "a", "b": True, "t": None}
+    table = {"ColumnNames": list(row), "Values": [list(row.values())]}
+    for request in ({"input1": [row, row]}, {"input1": table}):
+        parsed = parse_checked(json_bytes({"Inputs": request}), {})
+        frame = prepare_input_frame(dialect, parsed.frames["input1"])
+        reply = _tables(dialect, (frame,))
+        if "tables" in reply:
+            json_bytes(render_outputs(parsed.shape, {"output1": reply["tables"][0]}))
 
 
 def error_answer(error: Any) -> Answer:
@@ -459,6 +596,7 @@ def main(fd: int, server_pid: int) -> int:
         return 0
     host = ScriptHost(setup, sock)
     host.prepare()
+    host.tidy()  # the first call's folder
     send(sock, {"ready": True, "pid": os.getpid(), "stack_file": str(host.stack_file)})
     try:
         while (body := receive(sock)) is not None:
@@ -469,6 +607,8 @@ def main(fd: int, server_pid: int) -> int:
                 send_pickled(sock, reply)
             else:
                 send(sock, reply)
+            send(sock, host.output)
+            host.tidy()
     finally:
         shutil.rmtree(host.base, ignore_errors=True)
     return 0

@@ -8,6 +8,7 @@ the process to start; the process speaks the framing of :mod:`azml_lsp.serve.hos
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import select
 import signal
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from azml_lsp.runtime.model import DEFAULT_MAX_PROCESSES, RunError
+from azml_lsp.runtime.processes.forkguard import release_group
 from azml_lsp.serve.config import WATCHDOG_GRACE_S, ServeConfig
 from azml_lsp.serve.host_main import (
     CANCEL,
@@ -35,6 +37,7 @@ from azml_lsp.serve.host_main import (
 from azml_lsp.serve.host_wire import receive, send
 from azml_lsp.serve.scoring import internal_error
 
+LOG = logging.getLogger("azml_lsp.serve")
 #: How long a host may take to import pandas, extract the bundle and import the script.
 START_TIMEOUT_S = 120.0
 
@@ -121,6 +124,7 @@ class HostProcess:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
+            release_group(self._process.pid)  # a request template's pids group
             self._process = None
         self._ready = False
 
@@ -135,8 +139,9 @@ class HostProcess:
                 return internal_error(f"the script host did not start: {exc}")
         return None
 
-    def score(self, body: bytes, cancel: threading.Event) -> Answer:
-        """The answer to one request body (the host parses it and runs the script)."""
+    def score(self, body: bytes, cancel: threading.Event, request_id: str = "") -> Answer:
+        """The answer to one request body (the host parses it and runs the script); what the
+        script printed goes to the log, each line tagged with ``request_id``."""
         with self._lock:
             try:
                 self._ensure_started()
@@ -146,9 +151,9 @@ class HostProcess:
             except (RuntimeError, OSError) as exc:
                 self._stop()
                 return error_answer(internal_error(f"the script host failed: {exc}"))
-            return self._answer(self._sock, cancel)
+            return self._answer(self._sock, cancel, request_id)
 
-    def _answer(self, sock: socket.socket, cancel: threading.Event) -> Answer:
+    def _answer(self, sock: socket.socket, cancel: threading.Event, request_id: str) -> Answer:
         """Wait for the answer; past the deadline or on ``cancel``, kill and replace the host."""
         own_timeout = self.config.isolation == "request"  # the template times its children
         limit = self.config.timeout_s + (WATCHDOG_GRACE_S if own_timeout else 0.0)
@@ -172,6 +177,8 @@ class HostProcess:
             if failure is not None:
                 return error_answer(internal_error(f"the script host failed: {failure}"))
             return error_answer(crash_error(status))
+        with contextlib.suppress(OSError, ValueError, EOFError):
+            log_output(request_id, receive(sock) or "")
         if asked_to_stop:
             return error_answer(cancelled_error())
         status_code, content = answer
@@ -204,6 +211,12 @@ class HostProcess:
             status = process.returncode
         self._ensure_started()
         return status
+
+
+def log_output(request_id: str, output: str) -> None:
+    """Log what a request's script wrote to stdout and stderr, a line at a time."""
+    for line in output.splitlines():
+        LOG.info("[request %s] %s", request_id, line)
 
 
 def _readable(sock: socket.socket, timeout_s: float) -> bool:

@@ -162,29 +162,48 @@ def _table_frame(name: str, value: dict[str, Any]) -> pd.DataFrame:
 
 
 def _records_frame(name: str, records: list[Any]) -> pd.DataFrame:
+    """A frame of a list of records, built column by column in one pass over the cells (which
+    checks each cell and each column's kind on the way)."""
     import pandas as pd
 
-    columns: dict[str, None] = {}
+    columns: dict[str, list[Any]] = {}
+    kinds: dict[str, set[str]] = {}
     for i, record in enumerate(records):
         if not isinstance(record, dict):
             raise RequestError(f"{name}: record {i} must be an object", f"Inputs.{name}")
         for column, cell in record.items():
             _check_cell(name, i, column, cell)
-            columns.setdefault(column)
-    return _typed(name, pd.DataFrame.from_records(records, columns=list(columns)))
+            values = columns.get(column)
+            if values is None:  # a column first seen here: missing in the records before
+                values = columns[column] = [None] * i
+                kinds[column] = set()
+            values.append(cell)
+            if cell is not None and cell == cell:  # NaN (JSON's extension) is a missing value
+                kinds[column].add(_kind(cell))
+        for values in columns.values():
+            if len(values) == i:  # missing in this record
+                values.append(None)
+    for column, seen in kinds.items():
+        _refuse_mixed(name, column, seen)
+    if not columns:
+        return pd.DataFrame.from_records(records, columns=[])
+    return pd.DataFrame(columns, columns=list(columns))
 
 
 def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Reject a column that mixes text, numbers and booleans: no table type can hold it."""
     for column in frame.columns:
-        kinds = {_kind(v) for v in frame[column] if v is not None and v == v}
-        if len(kinds) > 1:
-            raise RequestError(
-                f"{name}: column {column!r} mixes {' and '.join(sorted(kinds))} values; "
-                "send one type per column",
-                f"Inputs.{name}",
-            )
+        _refuse_mixed(name, column, {_kind(v) for v in frame[column] if v is not None and v == v})
     return frame
+
+
+def _refuse_mixed(name: str, column: Any, kinds: set[str]) -> None:
+    if len(kinds) > 1:
+        raise RequestError(
+            f"{name}: column {column!r} mixes {' and '.join(sorted(kinds))} values; "
+            "send one type per column",
+            f"Inputs.{name}",
+        )
 
 
 def _kind(value: Any) -> str:
@@ -213,9 +232,10 @@ def render_outputs(shape: Shape, outputs: dict[str, pd.DataFrame]) -> dict[str, 
 
 
 def table_values(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
-    """Column names and JSON-ready rows (see :func:`json_cell`)."""
-    rows = frame.astype(object).itertuples(index=False, name=None)
-    return [str(c) for c in frame.columns], [[json_cell(v) for v in row] for row in rows]
+    """Column names and JSON-ready rows (see :func:`json_cell`), converted column by column."""
+    cells = [[json_cell(v) for v in column.tolist()] for _, column in frame.items()]
+    rows = [list(row) for row in zip(*cells, strict=True)] if cells else [[] for _ in frame.index]
+    return [str(c) for c in frame.columns], rows
 
 
 def json_cell(value: Any) -> Any:

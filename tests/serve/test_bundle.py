@@ -42,3 +42,33 @@ def test_the_scripts_declared_bundle_and_dialect_are_used(tmp_path: Path) -> Non
         )
     assert answer.status_code == 400, answer.text
     assert "Studio (classic) expects a sequence" in answer.text
+
+
+NOTES = """import pandas as pd
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    with open("Script Bundle/notes.txt", "a") as notes:
+        notes.write("a request was here\\n")
+    with open("Script Bundle/notes.txt") as notes:
+        return pd.DataFrame({"lines": [len(notes.readlines())]}),
+"""
+
+
+@pytest.mark.parametrize(("isolation", "expected"), [("request", [2, 2, 2]), ("worker", [2, 3, 4])])
+def test_what_a_request_writes_in_the_bundle(
+    tmp_path: Path, isolation: str, expected: list[int]
+) -> None:
+    """request isolation: each request gets its own copy of the bundle's files; worker
+    isolation: a worker's requests share one."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "notes.txt").write_text("shipped with the bundle\n")
+    script = tmp_path / "notes.py"
+    script.write_text(NOTES, encoding="utf-8")
+    args = ["--bundle", str(bundle), "--workers", "1", "--isolation", isolation]
+    with ServiceProcess(script, args, env={"AZML_ENV": "local"}) as service:
+        body = {"Inputs": {"input1": [{"n": 1}]}}
+        answers = [httpx.post(service.url + "/score", json=body, timeout=60) for _ in range(3)]
+    assert [a.json()["Results"]["output1"][0]["lines"] for a in answers] == expected
+    assert (bundle / "notes.txt").read_text() == "shipped with the bundle\n"
