@@ -31,11 +31,22 @@ def completion(
     if members is None:
         return None
     wanted = site.name.lower()
-    data = f"{DATA_PREFIX}{view.members.key}:{site.cls.value}:"
-    return [
-        plain_item(m.name, m.type, i, data + m.name)
-        for i, m in enumerate(x for x in members if x.name.lower().startswith(wanted))
-    ]
+    items = _items(view.members.key, site.cls, members)
+    return [item for item in items if item.label.lower().startswith(wanted)]
+
+
+_all_items: dict[tuple[str, PandasClass], list[types.CompletionItem]] = {}
+
+
+def _items(key: str, cls: PandasClass, members: list[Member]) -> list[types.CompletionItem]:
+    """The completion items of every member of a class, built once per environment (the
+    typed prefix only filters them; their sort order stays that of the whole list)."""
+    found = _all_items.get((key, cls))
+    if found is None:
+        data = f"{DATA_PREFIX}{key}:{cls.value}:"
+        found = [plain_item(m.name, m.type, i, data + m.name) for i, m in enumerate(members)]
+        _all_items[(key, cls)] = found
+    return found
 
 
 def resolve(
