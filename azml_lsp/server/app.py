@@ -44,6 +44,7 @@ from azml_lsp.server.runs import (
     script_to_run,
 )
 from azml_lsp.server.script_context import ScriptContext, path_of, script_context
+from azml_lsp.server.target_members import target_of
 
 if TYPE_CHECKING:
     from azml_lsp.runtime.processes.worker import WarmWorker
@@ -96,6 +97,7 @@ class AzmlLanguageServer(LanguageServer):
         python = context.settings.python or self.config.python
         environment = environment_for(python)
         folders = tuple(p for p in (bundle_sys_path(context.bundle), context.folder) if p)
+        members = self.member_source(context.env, python)
         return ScriptView(
             document.source,
             context.path,
@@ -104,7 +106,8 @@ class AzmlLanguageServer(LanguageServer):
             encoding,
             environment,
             folders,
-            self.member_source(context.env, python),
+            members,
+            target_of(members, context.env, context.dialect, context.target_python),
         )
 
     def member_source(self, env: str | None, python: str | None) -> MemberSource | None:
