@@ -390,14 +390,12 @@ class _Reader:
         names: Names = {}
         if not isinstance(scope, ast.Module):
             names.update(self.module_names())
-            local = _bound_names(scope.body)
+            local, declared = _scope_names(scope.body)
             for name in local:
                 names.pop(name, None)  # a local name: unbound until assigned
             names.update(self.parameters(scope))
-            for statement in ast.walk(scope):
-                if isinstance(statement, ast.Global | ast.Nonlocal):
-                    for name in statement.names:
-                        names[name] = None
+            for name in declared:
+                names[name] = None
         self._follow(scope.body, (line, column), names)
         return names
 
@@ -471,7 +469,7 @@ class _Reader:
                     kinds.add(_resolved(before.get(name)))
                 names[name] = kinds.pop() if len(kinds) == 1 else None
         else:
-            for name in _bound_names([statement]):
+            for name in _scope_names([statement])[0]:
                 names[name] = None
 
 
@@ -517,6 +515,9 @@ def _targets_of(statement: ast.stmt) -> list[str]:
 
 
 def _stored(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+        return
     for node in ast.walk(target):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             yield node.id
@@ -533,20 +534,59 @@ def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _bound_names(body: list[ast.stmt]) -> set[str]:
-    """Every name a list of statements binds in its own scope."""
-    found: set[str] = set()
-    holder = ast.Module(body=body, type_ignores=[])
-    for node in _own_nodes(holder):
+def _scope_names(body: list[ast.stmt]) -> tuple[set[str], set[str]]:
+    """The names a list of statements binds in its own scope, and those it declares
+    ``global`` or ``nonlocal``. Statements and their targets only: expressions are not
+    walked (an assignment expression, ``:=``, in a condition is not seen), which keeps this
+    cheap on a long function."""
+    bound: set[str] = set()
+    declared: set[str] = set()
+    stack = list(reversed(body))
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(statement.name)
+            continue
+        if isinstance(statement, ast.Global | ast.Nonlocal):
+            declared.update(statement.names)
+        elif isinstance(statement, ast.Import | ast.ImportFrom):
+            bound.update(a.asname or a.name.split(".")[0] for a in statement.names)
+        for target in _statement_targets(statement):
+            bound.update(_stored_or_deleted(target))
+        for handler in getattr(statement, "handlers", []) or []:
+            if handler.name:
+                bound.add(handler.name)
+        for case in getattr(statement, "cases", []) or []:
+            bound.update(_pattern_names(case.pattern))
+        for inner in _bodies(statement):
+            stack.extend(reversed(inner))
+    return bound, declared
+
+
+def _statement_targets(statement: ast.stmt) -> list[ast.expr]:
+    if isinstance(statement, ast.Assign | ast.Delete):
+        return list(statement.targets)
+    if isinstance(statement, ast.AugAssign | ast.AnnAssign | ast.For | ast.AsyncFor):
+        return [statement.target]
+    if isinstance(statement, ast.With | ast.AsyncWith):
+        return [i.optional_vars for i in statement.items if i.optional_vars is not None]
+    return []
+
+
+def _stored_or_deleted(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+        return
+    for node in ast.walk(target):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            found.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            found.add(node.name)
-        elif isinstance(node, ast.alias):
-            found.add(node.asname or node.name.split(".")[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            found.add(node.name)
-    return found
+            yield node.id
+
+
+def _pattern_names(pattern: ast.pattern) -> Iterator[str]:
+    for node in ast.walk(pattern):
+        name = getattr(node, "name", None) or getattr(node, "rest", None)
+        if isinstance(name, str):
+            yield name
 
 
 # the public API ---------------------------------------------------------------
@@ -603,7 +643,7 @@ def parse_module(
     replaced by ``pass``; None when that does not parse either. ``typed_first`` tries the
     replaced line first (a line being completed rarely parses)."""
     attempts = (
-        [_with_pass(source, line), source] if typed_first else [source, _with_pass(source, line)]
+        [with_pass(source, line), source] if typed_first else [source, with_pass(source, line)]
     )
     for text in attempts:
         if text is None:
@@ -615,7 +655,9 @@ def parse_module(
     return None
 
 
-def _with_pass(source: str, line: int | None) -> str | None:
+def with_pass(source: str, line: int | None) -> str | None:
+    """``source`` with a 1-based ``line`` (the one being typed) replaced by ``pass``; None when
+    there is no such line."""
     lines = source.splitlines(keepends=True)
     if line is None or not 1 <= line <= len(lines):
         return None

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,6 +44,7 @@ from azml_lsp.server.runs import (
     script_to_run,
 )
 from azml_lsp.server.script_context import ScriptContext, path_of, script_context
+from azml_lsp.server.target_members import target_of
 
 if TYPE_CHECKING:
     from azml_lsp.runtime.processes.worker import WarmWorker
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 FAST_CHECK_BUDGET_S = 0.08
 """How long the full check may take before the syntax-only findings are published first."""
+QUIET_S = 0.25
+"""A check waits until no completion, hover or signature help of its document was asked for
+this long: while the user is being answered, the checker's inference keeps off the CPU."""
 logger = logging.getLogger(__name__)
 
 
@@ -63,6 +68,7 @@ class AzmlLanguageServer(LanguageServer):
         self.checked: dict[str, diagnostics.CheckedVersion] = {}
         self.run_failures: dict[str, types.Diagnostic] = {}
         self._pending_checks: dict[str, asyncio.Task[None]] = {}
+        self._asked: dict[str, float] = {}
         self._cancels: dict[Any, threading.Event] = {}
         self._worker: WarmWorker | None = None
         self._worker_lock = threading.Lock()
@@ -91,6 +97,7 @@ class AzmlLanguageServer(LanguageServer):
         python = context.settings.python or self.config.python
         environment = environment_for(python)
         folders = tuple(p for p in (bundle_sys_path(context.bundle), context.folder) if p)
+        members = self.member_source(context.env, python)
         return ScriptView(
             document.source,
             context.path,
@@ -99,7 +106,8 @@ class AzmlLanguageServer(LanguageServer):
             encoding,
             environment,
             folders,
-            self.member_source(context.env, python),
+            members,
+            target_of(members, context.env, context.dialect, context.target_python),
         )
 
     def member_source(self, env: str | None, python: str | None) -> MemberSource | None:
@@ -195,6 +203,14 @@ class AzmlLanguageServer(LanguageServer):
         self._pending_checks[uri] = task
         task.add_done_callback(lambda done: self._forget_check(uri, done))
 
+    def asked(self, uri: str) -> None:
+        """Note an interactive request on a document (its check waits for a quiet moment)."""
+        self._asked[uri] = time.monotonic()
+
+    async def _quiet(self, uri: str) -> None:
+        while (left := self._asked.get(uri, 0.0) + QUIET_S - time.monotonic()) > 0:
+            await asyncio.sleep(left)
+
     def _forget_check(self, uri: str, task: asyncio.Task[None]) -> None:
         if self._pending_checks.get(uri) is task:
             del self._pending_checks[uri]
@@ -205,6 +221,7 @@ class AzmlLanguageServer(LanguageServer):
         if pending is not None:
             pending.cancel()
         self.checked.pop(uri, None)
+        self._asked.pop(uri, None)
         self.run_failures.pop(uri, None)
         path = path_of(uri)
         if path is not None:
@@ -215,6 +232,7 @@ class AzmlLanguageServer(LanguageServer):
     async def _check(self, uri: str, delay: float) -> None:
         """Publish the full check; when it is slow, publish the syntax-only rules first."""
         await asyncio.sleep(delay)
+        await self._quiet(uri)
         document = self.workspace.text_documents.get(uri)
         if document is None:
             return
@@ -558,6 +576,7 @@ async def completion(
 ) -> types.CompletionList:
     loop = asyncio.get_running_loop()
     uri = _uri(params)
+    ls.asked(uri)
     try:
         view, items = await loop.run_in_executor(
             ls.thread_pool, ls.member_view, uri, member_features.completion, params.position
@@ -593,6 +612,7 @@ async def completion_resolve(
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(ls: AzmlLanguageServer, params: types.HoverParams) -> types.Hover | None:
     uri = _uri(params)
+    ls.asked(uri)
     view, found = await asyncio.get_running_loop().run_in_executor(
         ls.thread_pool, ls.member_view, uri, member_features.hover, params.position
     )
@@ -609,6 +629,7 @@ async def signature_help(
     ls: AzmlLanguageServer, params: types.SignatureHelpParams
 ) -> types.SignatureHelp | None:
     uri = _uri(params)
+    ls.asked(uri)
     view, found = await asyncio.get_running_loop().run_in_executor(
         ls.thread_pool, ls.member_view, uri, member_features.signature_help, params.position
     )

@@ -14,10 +14,11 @@ import io
 import re
 import threading
 import tokenize
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from azml_lsp.checker.frame_flow import (
     PandasClass,
@@ -25,8 +26,11 @@ from azml_lsp.checker.frame_flow import (
     parse_module,
     receiver_before,
     statements_at,
+    with_pass,
 )
 
+K = TypeVar("K")
+V = TypeVar("V")
 _WORD_END = re.compile(r"\w*$")
 _WORD_START = re.compile(r"^\w*")
 
@@ -134,11 +138,18 @@ def _class_before_dot(script: ScriptText, line: int, dot: int) -> PandasClass | 
         expression = ast.parse(receiver, mode="eval").body
     except SyntaxError:
         return None
-    module = _flow_tree(script.source, line + 1)
-    if module is None or _in_string(module, line + 1):
-        return None
     start = dot - len(receiver)
-    return class_at(module, expression, line + 1, start, _ModuleFinder(script.folders))
+    text, module = _flow_tree(script.source, line + 1)
+    key = (text, script.folders, line, start, receiver)
+    with _flow_lock:
+        if key in _classes:
+            _classes.move_to_end(key)
+            return _classes[key]
+    found = None
+    if module is not None and not _in_string(module, line + 1):
+        found = class_at(module, expression, line + 1, start, _ModuleFinder(script.folders))
+    _keep(_classes, key, found, _KEPT_CLASSES)
+    return found
 
 
 def _is_attribute_dot(text: str, column: int) -> bool:
@@ -173,21 +184,41 @@ def _in_string(module: ast.Module, line: int) -> bool:
 
 
 _flow_lock = threading.Lock()
-_last_flow: tuple[str, int | None, ast.Module | None] | None = None
+_KEPT_TREES = 4
+_KEPT_CLASSES = 256
+_trees: OrderedDict[str, ast.Module | None] = OrderedDict()
+"""Syntax trees of recent texts (failed parses too), the line being typed replaced by ``pass``."""
+_classes: OrderedDict[tuple[object, ...], PandasClass | None] = OrderedDict()
+"""Classes found per tree text, bundle folders, line, column and receiver."""
 
 
-def _flow_tree(source: str, line: int) -> ast.Module | None:
-    """The syntax tree of the script being typed in (the last one kept: the requests of one
-    version of a document parse it once)."""
-    global _last_flow
+def _flow_tree(source: str, line: int) -> tuple[str, ast.Module | None]:
+    """The syntax tree of the script being typed in, and the text it was parsed from.
+
+    The line being typed is replaced by ``pass`` first (it rarely parses), so every keystroke
+    on one line reuses one tree: a request parses the script only when another line changed.
+    When that text does not parse, the script as it is."""
+    for text in (with_pass(source, line), source):
+        if text is None:
+            continue
+        with _flow_lock:
+            hit = text in _trees
+            tree = _trees[text] if hit else None
+            if hit:
+                _trees.move_to_end(text)
+        if not hit:
+            tree = parse_module(text)
+            _keep(_trees, text, tree, _KEPT_TREES)
+        if tree is not None:
+            return text, tree
+    return source, None
+
+
+def _keep(kept: OrderedDict[K, V], key: K, value: V, size: int) -> None:
     with _flow_lock:
-        last = _last_flow
-    if last is not None and last[0] == source and last[1] in (None, line):
-        return last[2]
-    built, key = parse_module(source, line, typed_first=True), line  # the line is incomplete
-    with _flow_lock:
-        _last_flow = (source, key, built)
-    return built
+        kept[key] = value
+        while len(kept) > size:
+            kept.popitem(last=False)
 
 
 class _ModuleFinder:

@@ -67,6 +67,8 @@ class ScriptView:
     """Where the script's helper modules are (its bundle's folder, its own folder)."""
     members: MemberSource | None = None
     """The environment whose pandas members are served from the cache; None: ask jedi."""
+    target: str | None = None
+    """The API surface the members are checked against (None: they are the target's own)."""
 
     @property
     def text(self) -> ScriptText:

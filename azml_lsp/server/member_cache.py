@@ -14,6 +14,7 @@ read again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -68,8 +69,9 @@ class MemberSource:
         return cache_root() / "members" / f"{self.name}-{self.key}.json"
 
 
+@functools.cache
 def local_source() -> MemberSource:
-    """The server's own Python and packages."""
+    """The server's own Python and packages (read once: the server's pandas is imported once)."""
     versions = [("python", sys.version.split()[0])]
     for package in ("pandas", "numpy"):
         try:
@@ -79,8 +81,27 @@ def local_source() -> MemberSource:
     return MemberSource("local", sys.executable, None, tuple(versions))
 
 
+_twin_sources: dict[str, tuple[int, MemberSource | None]] = {}
+
+
 def twin_source(name: str) -> MemberSource | None:
-    """A created cloud twin's Python and packages; None when it is not created (or unusable)."""
+    """A created cloud twin's Python and packages; None when it is not created (or unusable).
+    Read again only when the twin's record changes (a request costs one ``stat``)."""
+    from azml_lsp.envs.store import RECORD, twin_folder
+
+    try:
+        stamp = (twin_folder(name) / RECORD).stat().st_mtime_ns
+    except (OSError, ValueError):
+        stamp = -1
+    kept = _twin_sources.get(name)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    found = _read_twin_source(name)
+    _twin_sources[name] = (stamp, found)
+    return found
+
+
+def _read_twin_source(name: str) -> MemberSource | None:
     from azml_lsp.envs.store import installed
 
     twin = installed(name)

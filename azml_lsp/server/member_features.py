@@ -9,7 +9,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from azml_lsp.checker.frame_flow import PandasClass
-from azml_lsp.server import frame_sites
+from azml_lsp.server import frame_sites, target_members
 from azml_lsp.server.jedi_features import ScriptView, code_block, plain_item
 from azml_lsp.server.member_cache import Member, MemberCache, MemberSource
 
@@ -31,11 +31,24 @@ def completion(
     if members is None:
         return None
     wanted = site.name.lower()
-    data = f"{DATA_PREFIX}{view.members.key}:{site.cls.value}:"
-    return [
-        plain_item(m.name, m.type, i, data + m.name)
-        for i, m in enumerate(x for x in members if x.name.lower().startswith(wanted))
-    ]
+    items = _items(view.members.key, site.cls, members)
+    if view.target is not None:
+        items = target_members.marked(view.members.key, view.target, site.cls, items, DATA_PREFIX)
+    return [item for item in items if item.label.lower().startswith(wanted)]
+
+
+_all_items: dict[tuple[str, PandasClass], list[types.CompletionItem]] = {}
+
+
+def _items(key: str, cls: PandasClass, members: list[Member]) -> list[types.CompletionItem]:
+    """The completion items of every member of a class, built once per environment (the
+    typed prefix only filters them; their sort order stays that of the whole list)."""
+    found = _all_items.get((key, cls))
+    if found is None:
+        data = f"{DATA_PREFIX}{key}:{cls.value}:"
+        found = [plain_item(m.name, m.type, i, data + m.name) for i, m in enumerate(members)]
+        _all_items[(key, cls)] = found
+    return found
 
 
 def resolve(
@@ -46,11 +59,18 @@ def resolve(
     if not data.startswith(DATA_PREFIX):
         return None
     key, cls, name = data.removeprefix(DATA_PREFIX).split(":", 2)
-    source = sources.get(key)
-    member = cache.member(source, PandasClass(cls), name) if source is not None else None
+    if key.startswith(target_members.TARGET_KEY):
+        target = key.removeprefix(target_members.TARGET_KEY)
+        member = target_members.target_member(target, PandasClass(cls), name)
+    else:
+        source = sources.get(key)
+        member = cache.member(source, PandasClass(cls), name) if source is not None else None
     if member is None:
         return item
+    lacking = item.label_details.description if item.label_details else None
     item.detail = member.signature or f"{member.type} {name}"
+    if lacking and lacking.startswith("not in"):
+        item.detail = f"{lacking}: {item.detail}"
     if member.doc:
         item.documentation = types.MarkupContent(
             types.MarkupKind.Markdown, code_block(member.doc, "text")
@@ -69,7 +89,10 @@ def hover(cache: MemberCache, view: ScriptView, position: types.Position) -> typ
         return None
     cls, found = member
     header = code_block(found.signature or f"{found.type} {found.name}")
-    parts = [f"{header}\n\n(pandas {cls.value})", *([found.doc] if found.doc else [])]
+    where = f"(pandas {cls.value}: {target_members.version_range(cls, found.name)})"
+    if view.target is not None and not target_members.target_member(view.target, cls, found.name):
+        where += f"\n\n**{target_members.note(view.target)}**, the script's target"
+    parts = [f"{header}\n\n{where}", *([found.doc] if found.doc else [])]
     return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, "\n\n".join(parts)))
 
 
@@ -83,7 +106,7 @@ def signature_help(
     site = frame_sites.call_site(view.text, line, column)
     if site is None:
         return None
-    found = cache.member(view.members, site.cls, site.name)
+    found = _member(cache, view, site)
     if found is None or not found.signature:
         return None
     parameters = [types.ParameterInformation(label=p) for p in split_parameters(found.signature)]
@@ -107,8 +130,17 @@ def _member_at(
     site = locate(view.text, line, column)
     if site is None:
         return None
-    found = cache.member(view.members, site.cls, site.name)
+    found = _member(cache, view, site)
     return (site.cls, found) if found is not None else None
+
+
+def _member(cache: MemberCache, view: ScriptView, site: frame_sites.MemberSite) -> Member | None:
+    """The member from the environment, else (when the target has it) from the target."""
+    assert view.members is not None
+    found = cache.member(view.members, site.cls, site.name)
+    if found is None and view.target is not None:
+        found = target_members.target_member(view.target, site.cls, site.name)
+    return found
 
 
 def split_parameters(signature: str) -> list[str]:

@@ -149,3 +149,46 @@ async def test_members_resolve_hover_and_signature_from_the_cache(
     assert help_ is not None
     assert help_.signatures[0].label.startswith("merge(right")
     assert help_.active_parameter == 1
+
+
+DESIGNER = """# azml: dialect=designer
+import pandas as pd
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    joined = dataframe1.merge(dataframe2)
+    dataframe1.
+    return dataframe1,
+"""
+
+
+async def test_members_are_checked_against_the_designer_surface(
+    client: LanguageClient, workspace: Path
+) -> None:
+    uri = open_script(client, workspace / "designer_target.py", DESIGNER)
+    position = position_of(DESIGNER, "    dataframe1.")
+    found = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), position)
+    )
+    assert isinstance(found, types.CompletionList)
+    items = {item.label: item for item in found.items}
+    lacking = items["map"]  # pandas 2.1 added DataFrame.map; the designer's pandas lacks it
+    assert list(lacking.tags or ()) == [types.CompletionItemTag.Deprecated]
+    assert lacking.detail is not None and lacking.detail.startswith("not in pandas ")
+    assert "(designer)" in lacking.detail
+    assert not items["merge"].tags
+    offered = items["append"]  # gone from this machine's pandas, present in the designer's
+    resolved = await client.completion_item_resolve_async(offered)
+    assert resolved.detail is not None and resolved.detail.startswith("append(other")
+
+
+async def test_hover_on_a_member_names_the_pandas_versions_that_have_it(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = DESIGNER.replace("    dataframe1.\n", "")
+    uri = open_script(client, workspace / "designer_hover.py", text)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), position_of(text, "dataframe1.mer"))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "(classic-py27)" in hover.contents.value and "(designer)" in hover.contents.value
