@@ -55,8 +55,8 @@ def migrate(
     the script cannot be migrated.
     """
     from azml_lsp.migrate import files, targets
-    from azml_lsp.migrate.plan import migrate_source
     from azml_lsp.migrate.python2 import MigrationError
+    from azml_lsp.migrate.script import migrate_script
     from azml_lsp.settings import load_settings
 
     if not script.is_file():
@@ -72,13 +72,11 @@ def migrate(
         bool(dataset2 or declared.dataset2),
     )
     try:
-        probe = migrate_source(files.read(script), target, path=str(script))
-        origin = from_env or targets.source_env(declared.env, declared.dialect, probe.python2)
-        dialect = targets.dialect_of(origin, declared.dialect if not from_env else None)
-        main = migrate_source(
-            files.read(script), target, path=str(script), source_dialect=dialect,
-            connected=connected,
+        done = migrate_script(
+            files.read(script), target, path=str(script), declared_env=declared.env,
+            declared_dialect=declared.dialect, from_env=from_env, connected=connected,
         )  # fmt: skip
+        origin, dialect, main = done.origin, done.dialect, done.migration
         modules = files.migrate_bundle(bundle, target, dialect) if bundle else []
     except (MigrationError, ValueError) as exc:
         click.echo(f"error: {exc}", err=True)

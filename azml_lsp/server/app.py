@@ -24,7 +24,14 @@ from azml_lsp import __version__
 from azml_lsp.checker.frame_flow import PandasClass
 from azml_lsp.contract.twins import LOCAL
 from azml_lsp.runtime.model import RunError, RunRequest, RunResult
-from azml_lsp.server import actions, diagnostics, jedi_features, lens, member_features
+from azml_lsp.server import (
+    actions,
+    diagnostics,
+    jedi_features,
+    lens,
+    member_features,
+    migration,
+)
 from azml_lsp.server.config import ConfigError, ServerConfig
 from azml_lsp.server.freed_memory import FreedMemory, give_back_freed_memory
 from azml_lsp.server.jedi_features import ScriptView
@@ -682,7 +689,9 @@ async def rename(ls: AzmlLanguageServer, params: types.RenameParams) -> types.Wo
 
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite]
+    ),
 )
 async def code_action(
     ls: AzmlLanguageServer, params: types.CodeActionParams
@@ -694,7 +703,14 @@ async def code_action(
         logger.exception("checker failed on %s", document.uri)
         return []
     mapper = ls.mapper_of(document.source)
-    return actions.code_actions(document.uri, document.version, findings, mapper, params.range)
+    found = actions.code_actions(document.uri, document.version, findings, mapper, params.range)
+    only = params.context.only
+    if only is None or any(k.startswith(types.CodeActionKind.Refactor) for k in only):
+        loop = asyncio.get_running_loop()
+        args = (document.uri, document.version, document.source, ls.context_of(document), mapper)
+        action = await loop.run_in_executor(ls.thread_pool, migration.migrate_action, *args)
+        found += [action] if action is not None else []
+    return found
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
@@ -746,3 +762,16 @@ async def check_command(ls: AzmlLanguageServer, *arguments: Any) -> list[dict[st
         source = ls.source_of(lens.CHECK_COMMAND, uri)
     context = script_context(uri, source, ls.config)
     return await ls.jedi.call(diagnostics.check_json, source, context)
+
+
+@server.command(migration.VERIFY_COMMAND)
+async def migrate_verify_command(ls: AzmlLanguageServer, *arguments: Any) -> dict[str, Any]:
+    """Verify the script's migration to the designer in a thread; the runs are child processes."""
+    with _as_invalid_params():
+        parsed = migration.parse_verify(list(arguments))
+        source = ls.source_of(migration.VERIFY_COMMAND, parsed.uri)
+        context = script_context(parsed.uri, source, ls.config)
+        verify = (parsed, source, context, ls.config, ls.root_folder(context))
+        return await asyncio.get_running_loop().run_in_executor(
+            None, migration.verify_script, *verify
+        )

@@ -48,6 +48,12 @@ export function activate(context: vscode.ExtensionContext): AzmlApi {
     register('azml.runScript', (uri) => runner.run(commandArgument(scriptOf(uri)))),
     register('azml.debugScript', (uri) => runner.debug(commandArgument(scriptOf(uri)))),
     register('azml.checkWorkspace', () => runner.check()),
+    register('azml.verifyMigration', (uri) => {
+      // the original's dialect is the migration's to work out: the dialect setting is not sent
+      const argument = commandArgument(scriptOf(uri));
+      delete argument.dialect;
+      return runner.verifyMigration(argument);
+    }),
     register('azml.selectInputs', (uri) => selectInputs(scriptOf(uri))),
     register('azml.showOutput', () => {
       output.show();

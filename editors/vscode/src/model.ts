@@ -55,3 +55,14 @@ export type InputKey = (typeof INPUT_KEYS)[number];
 export const RUN_COMMAND = 'azml.run';
 export const DEBUG_COMMAND = 'azml.debug';
 export const CHECK_COMMAND = 'azml.check';
+export const MIGRATE_VERIFY_COMMAND = 'azml.migrateVerify';
+
+/** What `azml.migrateVerify` answers: the verdict and the verification's HTML report. */
+export interface VerifyResult {
+  equal: boolean;
+  verdict: string;
+  from: string;
+  to: string;
+  report: string;
+  summary: string;
+}

@@ -44,10 +44,25 @@ export class ResultsPanel implements vscode.Disposable {
   html = '';
 
   show(result: RunResult, script: vscode.Uri): vscode.WebviewPanel {
-    this.script = script;
     const roots = [
       ...new Set([...result.images.map((i) => path.dirname(i)), path.dirname(script.fsPath)]),
     ].map((d) => vscode.Uri.file(d));
+    const panel = this.open(script, roots);
+    this.html = this.render(panel.webview, result, script);
+    panel.webview.html = this.html;
+    return panel;
+  }
+
+  /** Shows a self-contained HTML page, such as `azml migrate --verify`'s report. */
+  showReport(html: string, script: vscode.Uri): vscode.WebviewPanel {
+    const panel = this.open(script, []);
+    this.html = html;
+    panel.webview.html = html;
+    return panel;
+  }
+
+  private open(script: vscode.Uri, roots: vscode.Uri[]): vscode.WebviewPanel {
+    this.script = script;
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel(
         'azml.results',
@@ -64,8 +79,6 @@ export class ResultsPanel implements vscode.Disposable {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
     }
     this.panel.title = `azml: ${path.basename(script.fsPath)}`;
-    this.html = this.render(this.panel.webview, result, script);
-    this.panel.webview.html = this.html;
     return this.panel;
   }
 

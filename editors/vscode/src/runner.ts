@@ -7,8 +7,10 @@ import {
   CommandArgument,
   DEBUG_COMMAND,
   DebugAddress,
+  MIGRATE_VERIFY_COMMAND,
   RUN_COMMAND,
   RunResult,
+  VerifyResult,
 } from './model';
 import { ResultsPanel } from './resultsPanel';
 import { readSettings } from './settings';
@@ -78,6 +80,24 @@ export class Runner implements vscode.Disposable {
       this.lastResult = result;
       this.panel.show(result, script);
       this.status.text = result.ok ? `$(check) azml: ${name}` : `$(error) azml: ${name} failed`;
+      return result;
+    });
+  }
+
+  /** Runs the original and its designer migration, shows the comparison report in the panel. */
+  verifyMigration(argument: CommandArgument): Promise<VerifyResult | undefined> {
+    const script = vscode.Uri.parse(argument.uri);
+    const name = path.basename(script.fsPath);
+    return this.withStatus(`azml: verifying the migration of ${name}`, async () => {
+      const result = await this.client.execute<VerifyResult>(
+        MIGRATE_VERIFY_COMMAND,
+        argument,
+        2 * this.timeoutS(script),
+      );
+      const page = await vscode.workspace.fs.readFile(vscode.Uri.file(result.report));
+      this.panel.showReport(new TextDecoder().decode(page), script);
+      this.status.text = result.equal ? `$(check) azml: ${name} migrates` : `$(error) azml: ${name} differs`;
+      this.output.appendLine(`${name}: ${result.verdict} (report: ${result.report})`);
       return result;
     });
   }
