@@ -123,3 +123,13 @@ def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
 
 def codes(found: list[types.Diagnostic]) -> set[str]:
     return {str(d.code) for d in found}
+
+
+async def execute_command(
+    client: LanguageClient, command: str, argument: dict[str, Any], timeout: float = 180
+) -> dict[str, Any]:
+    """The server's answer to ``workspace/executeCommand`` of ``command`` with one argument."""
+    params = types.ExecuteCommandParams(command, [argument])
+    result = await asyncio.wait_for(client.workspace_execute_command_async(params), timeout)
+    assert isinstance(result, dict)
+    return result

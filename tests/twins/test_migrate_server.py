@@ -3,16 +3,14 @@ designer twin, with the script's declared inputs or the command's own."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.server.conftest import client, open_script, workspace
+from tests.server.conftest import client, execute_command, open_script, workspace
 from tests.twins.test_migrate import DIVISION, LEGACY
 
 __all__ = ["client", "workspace"]  # the server tests' fixtures: one server for this module
@@ -25,10 +23,7 @@ def prepare_workspace(root: Path) -> None:
 
 
 async def verify(client: LanguageClient, argument: dict[str, Any]) -> dict[str, Any]:
-    params = types.ExecuteCommandParams("azml.migrateVerify", [argument])
-    result = await asyncio.wait_for(client.workspace_execute_command_async(params), 600)
-    assert isinstance(result, dict)
-    return result
+    return await execute_command(client, "azml.migrateVerify", argument, timeout=600)
 
 
 async def test_verify_with_declared_inputs_is_equal_and_writes_the_report(

@@ -13,7 +13,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.server.conftest import client, diagnostics_of, open_script, workspace
+from tests.server.conftest import client, diagnostics_of, execute_command, open_script, workspace
 from tests.server.dap import DapClient
 from tests.server.test_debug import attach, stopped_at
 
@@ -53,10 +53,7 @@ def prepare_workspace(root: Path) -> None:
 
 
 async def run(client: LanguageClient, argument: dict[str, Any]) -> dict[str, Any]:
-    params = types.ExecuteCommandParams("azml.run", [argument])
-    result = await asyncio.wait_for(client.workspace_execute_command_async(params), 180)
-    assert isinstance(result, dict)
-    return result
+    return await execute_command(client, "azml.run", argument)
 
 
 def configure(client: LanguageClient, settings: dict[str, Any]) -> None:
