@@ -772,6 +772,7 @@ async def migrate_verify_command(ls: AzmlLanguageServer, *arguments: Any) -> dic
         source = ls.source_of(migration.VERIFY_COMMAND, parsed.uri)
         context = script_context(parsed.uri, source, ls.config)
         verify = (parsed, source, context, ls.config, ls.root_folder(context))
-        return await asyncio.get_running_loop().run_in_executor(
-            None, migration.verify_script, *verify
-        )
+    await ls.jedi.import_module("pandas")  # the comparison reads the outputs with pandas
+    return await asyncio.get_running_loop().run_in_executor(
+        None, migration.verify_script, *verify
+    )

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -113,6 +115,14 @@ class JediService:
         caller drops it if it has not started."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, function, *args)
+
+    async def import_module(self, name: str) -> None:
+        """Import ``name`` in the jedi thread. jedi imports compiled modules (pandas' own) into
+        this process from that thread, and a second thread importing pandas meanwhile can
+        deadlock on its circular imports; work that needs pandas here imports it this way."""
+        module = sys.modules.get(name)
+        if module is None or getattr(module.__spec__, "_initializing", False):
+            await self.call(importlib.import_module, name)
 
     def remember_completions(self, completions: list[Completion]) -> str:
         """Keep one completion list for resolve; returns its generation id."""

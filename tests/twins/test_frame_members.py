@@ -28,12 +28,18 @@ def azureml_main(dataframe1: pd.DataFrame = None, dataframe2=None):
 """
 
 
-async def labels_at(client: LanguageClient, uri: str, text: str, needle: str) -> list[str]:
+async def items_at(
+    client: LanguageClient, uri: str, text: str, needle: str
+) -> dict[str, types.CompletionItem]:
     found = await client.text_document_completion_async(
         types.CompletionParams(types.TextDocumentIdentifier(uri), position_of(text, needle))
     )
     assert isinstance(found, types.CompletionList)
-    return [item.label for item in found.items]
+    return {item.label: item for item in found.items}
+
+
+def described(item: types.CompletionItem) -> str | None:
+    return item.label_details.description if item.label_details else None
 
 
 async def test_completions_under_the_designer_twin_are_its_pandas(
@@ -41,11 +47,16 @@ async def test_completions_under_the_designer_twin_are_its_pandas(
 ) -> None:
     text = SCRIPT.format(twin=designer_twin)
     uri = open_script(client, workspace / "in_twin.py", text)
-    labels = await labels_at(client, uri, text, "    merged.")
-    assert {"append", "ix", "merge"} <= set(labels)  # both gone from pandas 2
+    items = await items_at(client, uri, text, "    merged.")
+    assert {"append", "ix", "merge"} <= set(items)  # both gone from pandas 2
+    assert described(items["append"]) is None, "the twin's own member, not the surface's"
+    assert "map" not in items  # added in pandas 2.1
     local = SCRIPT.format(twin="local")
     here = open_script(client, workspace / "local.py", local)
-    assert "append" not in await labels_at(client, here, local, "    merged.")
+    items = await items_at(client, here, local, "    merged.")
+    # this machine's pandas lacks append: offered only from the designer's surface, so marked
+    assert described(items["append"]) == "in pandas 0.25.3 (designer)"
+    assert list(items["map"].tags or ()) == [types.CompletionItemTag.Deprecated]
 
 
 async def test_the_twin_members_are_read_once_into_the_cache(designer_twin: str) -> None:
