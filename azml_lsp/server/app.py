@@ -773,6 +773,4 @@ async def migrate_verify_command(ls: AzmlLanguageServer, *arguments: Any) -> dic
         context = script_context(parsed.uri, source, ls.config)
         verify = (parsed, source, context, ls.config, ls.root_folder(context))
     await ls.jedi.import_module("pandas")  # the comparison reads the outputs with pandas
-    return await asyncio.get_running_loop().run_in_executor(
-        None, migration.verify_script, *verify
-    )
+    return await asyncio.get_running_loop().run_in_executor(None, migration.verify_script, *verify)
