@@ -76,6 +76,7 @@ class AzmlLanguageServer(LanguageServer):
         self.run_failures: dict[str, types.Diagnostic] = {}
         self._pending_checks: dict[str, asyncio.Task[None]] = {}
         self._asked: dict[str, float] = {}
+        self._last_asked = 0.0
         self._cancels: dict[Any, threading.Event] = {}
         self._worker: WarmWorker | None = None
         self._worker_lock = threading.Lock()
@@ -212,7 +213,7 @@ class AzmlLanguageServer(LanguageServer):
 
     def asked(self, uri: str) -> None:
         """Note an interactive request on a document (its check waits for a quiet moment)."""
-        self._asked[uri] = time.monotonic()
+        self._asked[uri] = self._last_asked = time.monotonic()
 
     async def _quiet(self, uri: str) -> None:
         while (left := self._asked.get(uri, 0.0) + QUIET_S - time.monotonic()) > 0:
@@ -274,12 +275,16 @@ class AzmlLanguageServer(LanguageServer):
         self.checked[uri] = diagnostics.CheckedVersion(version, findings)
         self.publish(uri, context)
 
-    def after_warm_up(self) -> None:
+    def warm_up_checks(self) -> None:
         """Warm the checker's inference too, then check open scripts with it (until jedi is
         warm, checks use the syntax-only rules, so they never compete with the warm-up)."""
         diagnostics.warm_up(WARM_UP_SOURCE)
-        give_back_freed_memory()  # the warm-up's parses of pandas' sources are freed
         self.loop_call(self.recheck_all)
+
+    def wait_quiet(self) -> None:
+        """Block (in a thread of its own) until no interactive request has come for a moment."""
+        while (left := self._last_asked + QUIET_S - time.monotonic()) > 0:
+            time.sleep(left)
 
     def recheck_all(self) -> None:
         for uri in list(self.workspace.text_documents):
@@ -508,7 +513,9 @@ def initialize(ls: AzmlLanguageServer, params: types.InitializeParams) -> None:
 async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -> None:
     ls._loop = asyncio.get_running_loop()
     root = ls.workspace.root_path or str(Path.cwd())
-    ls.jedi.start_warm_up(root, then=ls.after_warm_up)
+    ls.jedi.start_warm_up(
+        root, then=(ls.warm_up_checks, give_back_freed_memory), wait_quiet=ls.wait_quiet
+    )
     threading.Thread(target=ls.warm_members, name="azml-members", daemon=True).start()
     if ls.config.prestart_worker:
         threading.Thread(target=ls.worker, name="azml-worker-start", daemon=True).start()

@@ -26,8 +26,15 @@ GIVE_BACK_DELAY_S = 2.0
 
 def give_back_freed_memory() -> bool:
     """Collect cyclic garbage and return free pages of the C heaps to the system; False where
-    the C library cannot return them."""
+    the C library cannot return them.
+
+    What survives is then frozen out of the collector (``gc.freeze``): pandas' and jedi's
+    long-lived objects are no longer walked by each automatic full collection, which would
+    otherwise hold the interpreter for a fraction of a second while a user types. The next
+    call unfreezes first, so nothing frozen is kept once it is garbage."""
+    gc.unfreeze()
     gc.collect()
+    gc.freeze()
     trim = _malloc_trim()
     if trim is None:
         return False

@@ -8,19 +8,21 @@ A request cancelled while it waits is dropped unrun.
 jedi's first inference of pandas takes seconds. :meth:`JediService.start_warm_up` queues that
 work right after ``initialize`` (an inference of DataFrame's members first, then a signature, module
 completions and a hover, then the caller's own warming up), each step queued when the previous
-one ends, so a request that arrives meanwhile runs right after the step under way.
+one ends and no request has come for a moment, so a request that arrives meanwhile runs right
+after the step under way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -49,6 +51,20 @@ import pandas as pd
 """
 
 
+@contextlib.contextmanager
+def _no_automatic_collection() -> Iterator[None]:
+    """No automatic garbage collection inside; what is alive at the end is frozen out of the
+    collector. (A zero threshold, not ``gc.disable``: parso enables the collector again after
+    each cached tree it loads.)"""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(0)
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.set_threshold(*thresholds)
+
+
 class JediService:
     """Runs jedi calls in one thread and keeps the last completion list for resolve."""
 
@@ -66,26 +82,55 @@ class JediService:
         """Whether jedi has inferred pandas (until then, checks use the syntax-only rules)."""
         return self._warm.is_set()
 
-    def start_warm_up(self, root: str, then: Callable[[], None] | None = None) -> None:
-        """Queue the warm-up, step by step, then ``then`` (the caller's own warming up)."""
+    def start_warm_up(
+        self,
+        root: str,
+        then: Sequence[Callable[[], object]] = (),
+        wait_quiet: Callable[[], None] | None = None,
+    ) -> None:
+        """Queue the warm-up, step by step, then the steps ``then`` (the caller's own warming
+        up). After the first step (pandas' inference, which the checker waits for), each step is
+        queued only once ``wait_quiet`` returns (it blocks until no request has come for a
+        moment): a step holds the interpreter for up to a second (a full garbage collection,
+        say), and should not land between a user's keystrokes. No automatic collection runs
+        during a step (one would walk every object the step has built so far, for as much as
+        half a second while a user waits for a completion); what the step leaves is then frozen
+        out of the collector, so later automatic collections walk only what was made since.
+        Its garbage is collected by the last step,
+        :func:`~azml_lsp.server.freed_memory.give_back_freed_memory`, when the user pauses."""
         self._root = root
         started = time.perf_counter()
-        steps: list[Callable[[], Any]] = [self._infer_pandas, self._warm_more]
-        if then is not None:
-            steps.append(then)
+        steps: list[Callable[[], Any]] = [self._infer_pandas, self._warm_more, *then]
 
         def run(index: int) -> None:
-            try:
-                steps[index]()
-            except Exception:  # the warm-up only saves time; a failure must not stop the server
-                logger.exception("jedi warm-up failed in %s", getattr(steps[index], "__name__", ""))
+            with _no_automatic_collection():
+                try:
+                    steps[index]()
+                except Exception:  # the warm-up only saves time: it must not stop the server
+                    name = getattr(steps[index], "__name__", "")
+                    logger.exception("jedi warm-up failed in %s", name)
             if index == 0:
                 self._warm.set()
                 logger.info("jedi inferred pandas in %.2f s", time.perf_counter() - started)
             if index + 1 < len(steps):
-                self._submit(run, index + 1)
+                self._submit_when_quiet(wait_quiet, run, index + 1)
 
         self._submit(run, 0)
+
+    def _submit_when_quiet(
+        self, wait_quiet: Callable[[], None] | None, function: Callable[..., Any], *args: Any
+    ) -> None:
+        """Queue ``function`` once ``wait_quiet`` returns, waiting in a thread of its own (the
+        jedi thread serves requests meanwhile)."""
+        if wait_quiet is None:
+            self._submit(function, *args)
+            return
+
+        def later() -> None:
+            wait_quiet()
+            self._submit(function, *args)
+
+        threading.Thread(target=later, name="azml-jedi-warm-up", daemon=True).start()
 
     def _submit(self, function: Callable[..., Any], *args: Any) -> None:
         with contextlib.suppress(RuntimeError):  # shut down meanwhile: nothing left to warm
