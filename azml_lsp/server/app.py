@@ -35,7 +35,13 @@ from azml_lsp.server import (
 from azml_lsp.server.config import ConfigError, ServerConfig
 from azml_lsp.server.freed_memory import FreedMemory, give_back_freed_memory
 from azml_lsp.server.jedi_features import ScriptView
-from azml_lsp.server.jedi_project import bundle_sys_path, environment_for, project_for
+from azml_lsp.server.jedi_project import (
+    bundle_sys_path,
+    environment_for,
+    isolated_environment,
+    project_for,
+    twin_project_for,
+)
 from azml_lsp.server.jedi_service import WARM_UP_SOURCE, JediService
 from azml_lsp.server.jedi_source import forget_virtual_sources
 from azml_lsp.server.member_cache import MemberCache, MemberSource, local_source, twin_source
@@ -100,12 +106,19 @@ class AzmlLanguageServer(LanguageServer):
         """A jedi view of the document's current text with the script's bundle on the path."""
         document = self.document(uri)
         context = self.context_of(document)
-        project = project_for(self.root_folder(context), context.bundle)
         encoding = str(self.workspace.position_encoding or "utf-16")
         python = context.settings.python or self.config.python
-        environment = environment_for(python)
         folders = tuple(p for p in (bundle_sys_path(context.bundle), context.folder) if p)
         members = self.member_source(context.env, python)
+        root = self.root_folder(context)
+        site = members.readable_site if members is not None else None
+        if site is not None:  # a cloud twin's packages, read as source
+            project, environment = (
+                twin_project_for(root, context.bundle, site),
+                isolated_environment(),
+            )
+        else:
+            project, environment = project_for(root, context.bundle), environment_for(python)
         return ScriptView(
             document.source,
             context.path,

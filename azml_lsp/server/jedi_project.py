@@ -12,6 +12,8 @@ import hashlib
 import logging
 import shutil
 import stat
+import sys
+import sysconfig
 import tempfile
 import threading
 from pathlib import Path
@@ -24,7 +26,7 @@ from azml_lsp.cache import cache_root
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
-_projects: dict[tuple[str, str | None], jedi.Project] = {}
+_projects: dict[tuple[str | None, ...], jedi.Project] = {}
 
 
 def cache_dir() -> Path:
@@ -80,6 +82,36 @@ def project_for(root: str, bundle: str | None) -> jedi.Project:
             project = jedi.Project(root, added_sys_path=[extra] if extra else [])
             _projects[key] = project
         return project
+
+
+def twin_project_for(root: str, bundle: str | None, site: str) -> jedi.Project:
+    """The (cached) jedi project of a script folder and its bundle under a cloud twin: the
+    twin's packages (its ``site`` folder) instead of the server's, beside the server's
+    standard library (jedi cannot run on a twin's old Python; a twin's site folder is read
+    as source)."""
+    extra = bundle_sys_path(bundle)
+    key = (root, extra, site)
+    with _lock:
+        project = _projects.get(key)
+        if project is None:
+            paths = [*([extra] if extra else []), site, *_standard_library()]
+            project = jedi.Project(root, sys_path=paths)
+            _projects[key] = project
+        return project
+
+
+def _standard_library() -> list[str]:
+    """The server's standard library folders (no site-packages)."""
+    paths = sysconfig.get_paths()
+    found = [paths["stdlib"], paths["platstdlib"], str(Path(paths["platstdlib"]) / "lib-dynload")]
+    return list(dict.fromkeys(p for p in found if Path(p).is_dir()))
+
+
+def isolated_environment() -> jedi.api.environment.Environment | None:
+    """The server's own Python as a jedi environment with its own helper process: where jedi
+    loads compiled modules from a twin's site folder, they load there, never in the server
+    (None, logged once, when jedi cannot start it)."""
+    return environment_for(sys.executable)
 
 
 _environments: dict[str, jedi.api.environment.Environment | None] = {}

@@ -60,6 +60,13 @@ class MemberSource:
     versions: tuple[tuple[str, str], ...]
 
     @property
+    def readable_site(self) -> str | None:
+        """A twin's site folder when jedi can read its packages as source (Python 3), else
+        None (this server's own packages, or a Python 2 twin's)."""
+        python = dict(self.versions).get("python", "")
+        return self.site if self.site and python.startswith("3.") else None
+
+    @property
     def key(self) -> str:
         text = f"{_FORMAT}|{__version__}|{self.name}|{self.python}|{self.site}|{self.versions}"
         return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -66,3 +66,34 @@ async def test_the_twin_members_are_read_once_into_the_cache(designer_twin: str)
     assert members is not None and any(m.name == "append" for m in members)
     assert source.file.is_file()
     assert ("pandas", "0.25.3") in source.versions
+
+
+MODULE_SCRIPT = """# azml: env={twin}
+import pandas as pd
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    pd.
+    frame = pd.read_csv("a.csv")
+    return frame,
+"""
+
+
+async def test_module_completion_and_hover_under_the_twin_read_its_pandas(
+    client: LanguageClient, workspace: Path, designer_twin: str
+) -> None:
+    text = MODULE_SCRIPT.format(twin=designer_twin)
+    uri = open_script(client, workspace / "module_in_twin.py", text)
+    items = await items_at(client, uri, text, "    pd.")
+    assert {"Panel", "read_csv"} <= set(items)  # pd.Panel: gone since pandas 1.0
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), position_of(text, "pd.read_c"))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    shown = hover.contents.value
+    assert "parser_f(" in shown, shown  # how pandas 0.25 made read_csv
+    assert "dtype_backend" not in shown and "storage_options" not in shown  # pandas 2.0, 1.2
+    local = MODULE_SCRIPT.format(twin="local")
+    here = open_script(client, workspace / "module_local.py", local)
+    items = await items_at(client, here, local, "    pd.")
+    assert "read_csv" in items and "Panel" not in items
