@@ -18,10 +18,13 @@ from azml_lsp.migrate.model import Target
 @click.option("--to", "to", required=True, help="designer, local or a twin's name.")
 @click.option("--from", "from_env", help="Where the original ran (default: see the README).")
 @click.option(
-    "--bundle", type=click.Path(path_type=Path), help="Script Bundle folder: migrated too."
+    "--bundle",
+    type=click.Path(path_type=Path),
+    help="Script Bundle, a folder or a .zip: its modules are migrated too. The migrated zip is "
+    "written as NAME.<target>.zip beside it (with --write: over it).",
 )
 @click.option("--diff/--write", "show_diff", default=True, help="Print a unified diff (default) "
-              "or write the files atomically.")  # fmt: skip
+              "or write the files atomically: all or none.")  # fmt: skip
 @click.option("--verify", is_flag=True, help="Run the original and the migrated script, compare.")
 @click.option("--dataset1", type=click.Path(path_type=Path), help="Input for Dataset1.")
 @click.option("--dataset2", type=click.Path(path_type=Path), help="Input for Dataset2.")
@@ -50,6 +53,9 @@ def migrate(
     """Rewrite SCRIPT for the runtime --to names: Python 2 to 3, removed pandas APIs, and the
     contract from classic to the designer. Each rewrite names its rule (`azml rule CODE`);
     what cannot be decided is listed with its line and left unchanged.
+
+    A zip bundle's modules are shown as ZIP/MODULE.py; the migrated zip (other entries copied
+    as they are) is written beside the original as NAME.<target>.zip, or over it with --write.
 
     Exit status: 0 done (with --verify: outputs equal), 1 outputs differ, 2 a run failed or
     the script cannot be migrated.
@@ -86,15 +92,19 @@ def migrate(
     if not as_json:
         for line in findings:
             click.echo(line, err=True)
-    if show_diff:
-        if not as_json:
-            sys.stdout.write(files.unified_diff(migrated))
-    else:
-        for path in files.write_all(migrated):
-            click.echo(f"wrote {path}", err=True)
+    if show_diff and not as_json:
+        sys.stdout.write(files.unified_diff(migrated))
+    try:
+        written = _write(migrated, target, show_diff)
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
     report: dict[str, object] = {
         "from": origin, "to": target.env, "findings": findings,
         "listed": sum(len(item.migration.listed) for item in migrated),
+        "written": [str(path) for path in written],
     }  # fmt: skip
     status = 0
     if verify:
@@ -106,6 +116,18 @@ def migrate(
     if as_json:
         sys.stdout.write(json.dumps(report, default=str) + "\n")
     sys.exit(status)
+
+
+def _write(migrated: list[MigratedFile], target: Target, show_diff: bool) -> list[Path]:
+    """With --write every changed file and zip bundle, all or none; with --diff only a changed
+    zip bundle, as a new zip beside it."""
+    from azml_lsp.migrate import bundlezip, files
+
+    if not show_diff:
+        return files.write_all(migrated)
+    zips = files.zips_of(migrated)
+    beside = {source: bundlezip.migrated_name(source, target.env) for source in zips}
+    return files.write_all([item for item in migrated if item.zip is not None], beside)
 
 
 def _verify(

@@ -1,13 +1,19 @@
-"""A script and its bundle's modules migrated together: diff, and an all-or-nothing write."""
+"""A script and its bundle's modules migrated together: diff, and an all-or-nothing write.
+
+A bundle is a folder (its modules are files, rewritten in place by ``--write``) or a zip (its
+modules are entries, shown as ``ZIP/ENTRY``; the migrated zip is a new file, see
+:func:`write_all`)."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 from azml_lsp import atomic
 from azml_lsp.contract.dialects import Dialect
+from azml_lsp.migrate import bundlezip
 from azml_lsp.migrate.model import Migration, Target
 from azml_lsp.migrate.plan import migrate_source
 
@@ -15,29 +21,55 @@ from azml_lsp.migrate.plan import migrate_source
 @dataclass
 class MigratedFile:
     path: Path
+    """The file; for a zip bundle's module, the zip's path joined with the entry's name."""
     migration: Migration
+    zip: Path | None = None
+    """The zip bundle the module is an entry of; None for a file."""
+    entry: str = ""
+    """The module's entry name in :attr:`zip`."""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8, else Latin-1 (which decodes any bytes); every line end read as a newline, as
+    ``Path.read_text`` does."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return path.read_text(encoding="latin-1")
+    return decode(path.read_bytes())
 
 
-def migrate_bundle(folder: Path, target: Target, source_dialect: Dialect) -> list[MigratedFile]:
-    """Every ``.py`` module under the bundle folder, migrated (no contract rewrites)."""
-    if not folder.is_dir():
-        raise ValueError(f"--bundle {folder}: not a folder (unzip a bundle .zip first)")
-    return [
-        MigratedFile(
-            path,
-            migrate_source(
-                read(path), target, path=str(path), source_dialect=source_dialect, module=True
-            ),
+def migrate_bundle(bundle: Path, target: Target, source_dialect: Dialect) -> list[MigratedFile]:
+    """Every ``.py`` module of the bundle (a folder or a zip), migrated (no contract rewrites)."""
+
+    def migrated(text: str, path: Path) -> Migration:
+        return migrate_source(
+            text, target, path=str(path), source_dialect=source_dialect, module=True
         )
-        for path in sorted(folder.rglob("*.py"))
+
+    if bundle.is_dir():
+        return [
+            MigratedFile(path, migrated(read(path), path)) for path in sorted(bundle.rglob("*.py"))
+        ]
+    if not bundle.is_file():
+        raise ValueError(f"--bundle {bundle}: no such folder or zip file")
+    return [
+        MigratedFile(bundle / name, migrated(text, bundle / name), bundle, name)
+        for name, text in bundlezip.read_modules(bundle, decode)
     ]
+
+
+def zips_of(files: list[MigratedFile]) -> dict[Path, dict[str, str]]:
+    """For each zip bundle with a changed module: entry name to migrated text."""
+    changed: dict[Path, dict[str, str]] = {}
+    for item in files:
+        if item.zip is not None and item.migration.changed:
+            changed.setdefault(item.zip, {})[item.entry] = item.migration.text
+    return changed
 
 
 def unified_diff(files: list[MigratedFile]) -> str:
@@ -56,12 +88,20 @@ def unified_diff(files: list[MigratedFile]) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in out)
 
 
-def write_all(files: list[MigratedFile]) -> list[Path]:
-    """Write every changed file, each atomically (temp file, then rename); all texts are
-    computed before the first write, so a migration that fails writes nothing."""
+def write_all(files: list[MigratedFile], zip_to: dict[Path, Path] | None = None) -> list[Path]:
+    """Write every changed file, and each zip bundle with a changed module to ``zip_to[zip]``
+    (default: over the zip). All-or-nothing: every new file (script, modules, zips) is written
+    in full to a temp file beside its target first; only when all are written are they renamed
+    over their targets, so a failure leaves every target as it was."""
     written: list[Path] = []
-    for item in files:
-        if item.migration.changed:
-            atomic.write_text(item.path, item.migration.text)
-            written.append(item.path)
+    with contextlib.ExitStack() as stack:
+        for source, replaced in zips_of(files).items():
+            out = (zip_to or {}).get(source, source)
+            bundlezip.write_zip(source, replaced, stack.enter_context(atomic.atomic_path(out)))
+            written.append(out)
+        for item in files:
+            if item.zip is None and item.migration.changed:
+                temp = stack.enter_context(atomic.atomic_path(item.path))
+                temp.write_bytes(item.migration.text.encode("utf-8"))
+                written.append(item.path)
     return written

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from azml_lsp import atomic
 from azml_lsp.compare.runs import Comparison, compare_requests
-from azml_lsp.migrate.files import MigratedFile
+from azml_lsp.migrate.bundlezip import write_zip
+from azml_lsp.migrate.files import MigratedFile, zips_of
 from azml_lsp.migrate.model import Target
 from azml_lsp.runtime.model import RunRequest
 
@@ -26,7 +27,8 @@ def verify(
     atol: float,
 ) -> Comparison:
     """Run ``original`` in ``source_env`` and the migrated script (written under
-    ``out_dir/migrated``, with its migrated bundle) in the target; compare the outputs."""
+    ``out_dir/migrated``, with its migrated bundle: a folder, or a zip of the same name) in the
+    target; compare the outputs."""
     folder = out_dir / "migrated"
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / Path(original.script).name
@@ -41,6 +43,15 @@ def verify(
             atomic.write_text(copy / item.path.resolve().relative_to(root.resolve()),
                               item.migration.text)  # fmt: skip
         migrated_bundle = str(copy)
+    elif original.bundle:
+        source = Path(original.bundle).resolve()
+        changed = zips_of(bundle)
+        replaced = next((r for z, r in changed.items() if z.resolve() == source), None)
+        if replaced:
+            copy = folder / source.name
+            with atomic.atomic_path(copy) as temp:
+                write_zip(source, replaced, temp)
+            migrated_bundle = str(copy)
     before = replace(original, env=source_env, dialect=source_dialect)
     after = replace(
         original,

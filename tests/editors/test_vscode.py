@@ -1,9 +1,12 @@
-"""What only the VS Code extension does: the .vsix, code lenses, the results panel, debugging."""
+"""What only the VS Code extension does: the .vsix, code lenses, the results panel, debugging,
+and the migration to the designer (its verification report in the panel, its code action)."""
 
 from __future__ import annotations
 
+import ast
 import html
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,7 +18,7 @@ import pytest
 from azml_lsp.settings import load_settings
 from tests.editors.harness import Findings, shared_findings
 from tests.editors.scenario import describe, expected_columns
-from tests.editors.vscode_session import vscode
+from tests.editors.vscode_session import MIGRATE_TWINS, MIGRATE_WORKSPACE, vscode, vscode_migrate
 
 pytestmark = pytest.mark.slow
 
@@ -23,6 +26,12 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory: pytest.TempPathFactory) -> Findings:
     return shared_findings("vscode", tmp_path_factory, vscode)
+
+
+@pytest.fixture(scope="module")
+def migration(tmp_path_factory: pytest.TempPathFactory) -> Findings:
+    """ "Verify Migration to Designer", then "Migrate script to designer", on legacy27.py."""
+    return shared_findings("vscode-migrate", tmp_path_factory, vscode_migrate)
 
 
 def test_vsix_is_built_with_the_bundle(findings: Findings) -> None:
@@ -142,3 +151,62 @@ def test_document_symbols_are_valid_for_vs_code(findings: Findings) -> None:
 def test_bundle_module_gets_no_missing_entry_point_error(findings: Findings) -> None:
     diagnostics = findings.get("bundle_diagnostics") or []
     assert not [d for d in diagnostics if d["code"] == "AZ001"], diagnostics
+
+
+MIGRATED_SCRIPT = "legacy27.py"
+
+
+def _original() -> str:
+    return (MIGRATE_WORKSPACE / MIGRATED_SCRIPT).read_text()
+
+
+def test_verify_migration_shows_the_equal_report_in_the_panel(migration: Findings) -> None:
+    verify = migration.get("verify")
+    assert verify, f"azml.verifyMigration gave nothing; {describe(migration)}"
+    assert verify["equal"] is True, f"{verify['verdict']}; {verify['findings']}"
+    assert [verify["from"], verify["to"]] == list(MIGRATE_TWINS)
+    assert verify["verdict"].startswith("equal:"), verify["verdict"]
+    report = Path(verify["report"])
+    assert report.parent == Path(migration["workspace"]) / "azml-out" / "migrate-legacy27"
+    summary = json.loads(Path(verify["summary"]).read_text())
+    assert summary["equal"] is True and summary["envs"] == list(MIGRATE_TWINS)
+    panel = migration["verify_panel_html"]
+    assert panel == report.read_text(), "the panel does not show the report"
+    assert f"<p class='equal'>{html.escape(verify['verdict'])}</p>" in panel
+    shown = migration.get("report_view") or ""
+    assert verify["verdict"] in shown, f"the webview shows {shown!r}; {describe(migration)}"
+
+
+def test_verify_migration_leaves_the_script_unchanged(migration: Findings) -> None:
+    original = _original()
+    after = migration.get("after_verify")
+    assert after == {"document": original, "dirty": False, "disk": original}, describe(migration)
+    migrated = Path(migration["workspace"]) / "azml-out" / "migrate-legacy27" / "migrated"
+    assert (migrated / MIGRATED_SCRIPT).read_text() != original
+
+
+def test_migrate_action_puts_azml_migrates_text_in_the_document(
+    migration: Findings, tmp_path: Path
+) -> None:
+    action = migration.get("migrate_action")
+    assert action, f"no migration action; {describe(migration)}"
+    assert action["title"].startswith("Migrate script to designer"), action["title"]
+    assert action["kind"] == "refactor.rewrite" and action["applied"] is True, action
+    shutil.copytree(MIGRATE_WORKSPACE, tmp_path / "cli")
+    done = subprocess.run(
+        [sys.executable, "-m", "azml_lsp", "migrate", MIGRATED_SCRIPT, "--to", "designer",
+         "--write"],
+        cwd=tmp_path / "cli", capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    expected = (tmp_path / "cli" / MIGRATED_SCRIPT).read_text()
+    assert action["document"] == expected, "the action's text is not azml migrate's"
+    verified = Path(migration["workspace"]) / "azml-out" / "migrate-legacy27" / "migrated"
+    assert (verified / MIGRATED_SCRIPT).read_text() == expected, "the verified text differs"
+    ast.parse(action["document"])  # Python 3 now
+    with pytest.raises(SyntaxError):
+        ast.parse(_original())
+    assert action["dirty"] is True and action["disk"] == _original(), "the action saved the file"
+    reverted = migration.get("after_revert")
+    assert reverted == {"document": _original(), "dirty": False, "disk": _original()}
+    assert (Path(migration["workspace"]) / MIGRATED_SCRIPT).read_text() == _original()

@@ -1,8 +1,8 @@
 """VS Code through code-server: build the .vsix, install it, let the extension test itself.
 
-The extension runs the editor scenario through the VS Code API when ``AZML_VSCODE_SELFTEST`` names
-a file; Chromium (driven by playwright-core) loads the workbench, then reads the results panel and
-takes a screenshot. The .vsix and the screenshot are kept under :data:`ARTIFACTS`.
+The extension runs a scenario (``AZML_VSCODE_SELFTEST_SCENARIO``: ``editor``, the default, or
+``migrate``) through the VS Code API when ``AZML_VSCODE_SELFTEST`` names a file; Chromium (driven
+by playwright-core) loads the workbench, then reads the results panel and takes a screenshot. The .vsix and the screenshot are kept under :data:`ARTIFACTS`.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ VSIX = VSCODE_DIR / "dist" / "azml-lsp.vsix"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("AZML_EDITORS_ARTIFACTS", REPO / "build" / "editors-e2e"))
 SCREENSHOT = ARTIFACTS / "vscode-results-panel.png"
+MIGRATE_SCREENSHOT = ARTIFACTS / "vscode-migration-report.png"
+MIGRATE_WORKSPACE = REPO / "tests" / "fixtures" / "vscode_migrate"
+"""A Python 2.7 classic script whose designer migration computes the same table, and its input."""
+MIGRATE_TWINS = ("classic-py27", "designer")
 USER_SETTINGS = {
     "extensions.autoUpdate": False,
     "extensions.autoCheckUpdates": False,
@@ -113,25 +117,47 @@ def wait_until_serving(url: str, server: subprocess.Popen[bytes], timeout_s: flo
 
 
 def vscode(root: Path) -> Findings:
-    """Run the extension's self-test in code-server and return its findings and the panel's."""
+    """Run the extension's editor scenario in code-server on a copy of the example workspace."""
+    bare = root / "bare-python"
+    run_step([sys.executable, "-m", "venv", "--without-pip", str(bare)], root, dict(os.environ), 60)
+    extra = {"AZML_VSCODE_SELFTEST_BARE_PYTHON": str(bare / "bin" / "python")}
+    return code_server_session(root, copy_example(root), SCREENSHOT, extra)
+
+
+def vscode_migrate(root: Path) -> Findings:
+    """Run the migration scenario on a copy of :data:`MIGRATE_WORKSPACE`; the server finds the
+    cloud twins in this user's cache."""
+    from azml_lsp.cache import cache_root
+    from tests.twins.conftest import ensure_twin
+
+    for twin in MIGRATE_TWINS:
+        ensure_twin(twin)
+    workspace = root / "workspace"
+    shutil.copytree(MIGRATE_WORKSPACE, workspace)
+    extra = {"AZML_VSCODE_SELFTEST_SCENARIO": "migrate", "AZML_CACHE_DIR": str(cache_root())}
+    return code_server_session(root, workspace, MIGRATE_SCREENSHOT, extra)
+
+
+def code_server_session(
+    root: Path, workspace: Path, screenshot: Path, extra: dict[str, str]
+) -> Findings:
+    """Run the extension's self-test in code-server on ``workspace`` and return its findings
+    and what the browser read from the results panel (``extra``: the self-test's variables)."""
     for path, what in ((NODE_DIR / "bin" / "node", "Node 24"), (CODE_SERVER, "code-server")):
         if not path.exists():
             missing(what)
     if not CHROMIUM.exists():
         missing("chromium")
     vsix = build_vsix(root)
-    workspace = copy_example(root)
     user_data, extensions = root / "user-data", root / "extensions"
     (user_data / "User").mkdir(parents=True)
     (user_data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS, indent=2))
     findings_file, view_file = root / "findings.json", root / "view.json"
-    bare = root / "bare-python"
-    run_step([sys.executable, "-m", "venv", "--without-pip", str(bare)], root, dict(os.environ), 60)
     env = node_env(
         root,
         AZML_VSCODE_SELFTEST=str(findings_file),
-        AZML_VSCODE_SELFTEST_BARE_PYTHON=str(bare / "bin" / "python"),
         EXTENSIONS_GALLERY=json.dumps({"serviceUrl": "http://127.0.0.1:9/gallery"}),
+        **extra,
     )
     base = [
         str(CODE_SERVER),
@@ -157,7 +183,7 @@ def vscode(root: Path) -> Findings:
         try:
             wait_until_serving(url, server, 60)
             drive = [str(NODE_DIR / "bin" / "node"), str(TESTS_DIR / "vscode" / "drive.mjs")]
-            drive += [f"{url}/?folder={workspace}", str(findings_file), str(SCREENSHOT)]
+            drive += [f"{url}/?folder={workspace}", str(findings_file), str(screenshot)]
             drive += [str(view_file)]
             run_step(drive, root, {**env, "AZML_VSCODE_DIR": str(VSCODE_DIR)}, 300)
         finally:
@@ -173,5 +199,5 @@ def vscode(root: Path) -> Findings:
     findings["client_log"] = "".join(log.read_text(errors="replace") for log in logs)
     findings["vsix"] = str(vsix)
     findings["workspace"] = str(workspace)
-    findings["screenshot"] = str(SCREENSHOT)
+    findings["screenshot"] = str(screenshot)
     return findings

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.migrate.cli import azml
 
 LEGACY = """# azml: dialect=classic env=classic-py27
 import urllib2
@@ -16,13 +16,6 @@ def azureml_main(frame1):
         pass
     return frame1.sort('a'),
 """
-
-
-def azml(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "azml_lsp", *map(str, args)],
-        capture_output=True, text=True, timeout=120, cwd=cwd,
-    )  # fmt: skip
 
 
 def test_diff_is_the_default_and_leaves_the_file(tmp_path: Path) -> None:

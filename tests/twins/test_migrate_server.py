@@ -4,12 +4,14 @@ designer twin, with the script's declared inputs or the command's own."""
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_lsp import LanguageClient
 
+from tests.migrate.test_bundle_zip import MIGRATED_HELPERS, SCRIPT, make_zip
 from tests.server.conftest import client, execute_command, open_script, workspace
 from tests.twins.test_migrate import DIVISION, LEGACY
 
@@ -49,3 +51,17 @@ async def test_verify_with_given_dataset_reports_the_division_difference(
     assert result["equal"] is False
     (port,) = result["comparison"]["ports"]
     assert port["cells"][0] == {"row": 0, "column": "half", "left": "3", "right": "3.5"}
+
+
+async def test_verify_with_a_zip_bundle_runs_its_migrated_modules(
+    client: LanguageClient, workspace: Path, classic_twin: str, designer_twin: str
+) -> None:
+    make_zip(workspace / "lib.zip")
+    original = (workspace / "lib.zip").read_bytes()
+    uri = open_script(client, workspace / "ranked.py", SCRIPT)
+    result = await verify(client, {"uri": uri})
+    assert result["equal"] is True, result["verdict"]
+    migrated = Path(result["report"]).parent / "migrated" / "lib.zip"
+    with zipfile.ZipFile(migrated) as zf:
+        assert zf.read("helpers.py").decode() == MIGRATED_HELPERS
+    assert (workspace / "lib.zip").read_bytes() == original

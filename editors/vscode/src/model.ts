@@ -63,6 +63,8 @@ export interface VerifyResult {
   verdict: string;
   from: string;
   to: string;
+  /** `FILE:LINE: CODE ...` for each rewrite made or place listed. */
+  findings: string[];
   report: string;
   summary: string;
 }

@@ -7,6 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { saveInputs } from './inputs';
 import { DebugAddress, RunResult } from './model';
+import { migrateScenario } from './selfTestMigrate';
+import { Findings, note, SelfTestHooks, waitFor } from './selfTestSupport';
 
 const SCRIPT = 'score.py';
 const RULE_CODE = /^AZ\d+$/;
@@ -15,35 +17,6 @@ interface DiagnosticFinding {
   code: string | null;
   message: string;
   line: number;
-}
-
-type Findings = Record<string, unknown> & { log: string[] };
-
-/** What the self-test reaches inside the extension. */
-export interface SelfTestHooks {
-  /** Sends a raw LSP request to the server. */
-  request(method: string, params: unknown): Promise<unknown>;
-  /** The HTML the results panel shows now. */
-  panelHtml(): string;
-}
-
-const started = Date.now();
-
-function note(findings: Findings, text: string): void {
-  findings.log.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${text}`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor<T>(seconds: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T | undefined> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined || Date.now() > deadline) return value;
-    await sleep(100);
-  }
 }
 
 function diagnosticsOf(uri: vscode.Uri): DiagnosticFinding[] {
@@ -291,11 +264,20 @@ async function missingServerScenario(file: string): Promise<void> {
     .update('python', bare, vscode.ConfigurationTarget.Workspace);
 }
 
+/** The scenarios $AZML_VSCODE_SELFTEST_SCENARIO can name (default: `editor`). */
+const SCENARIOS: Record<string, (findings: Findings, hooks: SelfTestHooks) => Promise<void>> = {
+  editor: scenario,
+  migrate: migrateScenario,
+};
+
 /** Runs the scenario and writes the findings to `file`. */
 export async function runSelfTest(file: string, hooks: SelfTestHooks): Promise<void> {
   const findings: Findings = { log: [] };
+  const name = process.env.AZML_VSCODE_SELFTEST_SCENARIO || 'editor';
   try {
-    await scenario(findings, hooks);
+    const chosen = SCENARIOS[name];
+    if (!chosen) throw new Error(`no self-test scenario ${name}: ${Object.keys(SCENARIOS).join(', ')}`);
+    await chosen(findings, hooks);
     findings.exit_code = 0;
   } catch (error) {
     note(findings, `self-test error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
