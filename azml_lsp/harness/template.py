@@ -39,6 +39,9 @@ MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
     from typing import Any, Dict  # noqa: F401
 
+#: What a call's child imports before it calls the script, imported here while ``sys.path`` is
+#: still whole: the script's import may change it.
+CALL_MODULES = ("ctypes", "faulthandler", "resource")
 #: A child's exit status when the harness itself failed (its facts are in ``result.json``).
 HARNESS_FAILED = 70
 _PR_SET_PDEATHSIG = 1
@@ -49,8 +52,11 @@ def serve(spec_file):
     """Import the script, then fork a child for each call until the host closes the channel."""
     spec = run.load_request(spec_file)
     channel = Channel(spec["events_fd"], spec["replies_fd"])
-    for name in zygote.PRELOAD:
-        __import__(name)
+    for name in zygote.PRELOAD + CALL_MODULES:
+        try:
+            __import__(name)
+        except ImportError:  # Python 2 has no faulthandler: the run module has a fallback
+            pass
     _warm_exchange(spec["work"])
     run.extend_path(spec)
     os.chdir(spec["import_cwd"])

@@ -120,7 +120,7 @@ class TwinScriptHost(ScriptHost):
             self.template.close()
             self.template = None  # started again after the answer
             self.output = read_output(call_dir / OUTPUT_FILE)
-            return error_answer(crash_error(exc.status))
+            return error_answer(template_died(exc.status))
         self.output = read_output(call_dir / OUTPUT_FILE)
         if end.how == TIMED_OUT:
             line = dumped_line(call_dir / STACK_FILE, self.script)
@@ -216,3 +216,25 @@ class TwinScriptHost(ScriptHost):
         if self.template is not None:
             self.template.close()
             self.template = None
+
+
+def template_died(status: int | None) -> Any:
+    """Why a call has no answer when the template it was forked from died during it."""
+    import signal
+
+    from azml_lsp.contract import ErrorCode
+    from azml_lsp.runtime.model import RunError
+
+    if status is not None and status < 0:
+        how = f"killed by {signal.Signals(-status).name}"
+    else:
+        how = f"exit status {status}" if status is not None else "no exit status"
+    return RunError(
+        code=int(ErrorCode.SCRIPT_ERROR),
+        kind="crash",
+        message=(
+            f"The request template in the twin, the process the script's call was forked from, "
+            f"ended during the call ({how}), and the call with it; the next request gets a new "
+            "template."
+        ),
+    )
