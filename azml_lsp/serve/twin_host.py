@@ -23,11 +23,11 @@ from azml_lsp.serve.host_main import (
     STACK_FILE,
     Answer,
     ScriptHost,
-    failure,
     cancelled_error,
     crash_error,
     dumped_line,
     error_answer,
+    failure,
     read_output,
     timeout_error,
 )
@@ -63,9 +63,9 @@ class TwinScriptHost(ScriptHost):
         except Exception as exc:  # a bundle that cannot be extracted: every call reports it
             self.import_error = failure("bundle", str(exc))
             return
-        failure = self._start_template()
-        if failure is not None and self.import_error is None:
-            self.import_error = failure
+        error = self._start_template()
+        if error is not None and self.import_error is None:
+            self.import_error = error
 
     def _start_template(self) -> Any:
         """Start the template and learn the entry point's parameters; the error when it could
@@ -92,7 +92,9 @@ class TwinScriptHost(ScriptHost):
             template.close()
             log = self.base / "template.log"
             said = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            return failure("internal", f"the request template in the {self.twin.name} twin: {exc}\n{said}")
+            return failure(
+                "internal", f"the request template in the {self.twin.name} twin: {exc}\n{said}"
+            )
         if event.get("event") == "failed":
             template.close()
             self.import_error = self._twin_error({"error": event["error"]})
@@ -107,8 +109,8 @@ class TwinScriptHost(ScriptHost):
         call_dir, workdir = self.staged or self._stage_call()
         self.staged = None
         self.finished_calls.append(call_dir)
-        if self.template is None and (failure := self._start_template()) is not None:
-            return error_answer(failure)
+        if self.template is None and (error := self._start_template()) is not None:
+            return error_answer(error)
         assert self.template is not None
         try:
             order = self._order(parsed, call_dir, workdir)

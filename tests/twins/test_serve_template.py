@@ -15,6 +15,7 @@ from azml_lsp.serve.launch import ServiceProcess
 from tests.serve.test_isolation import COUNTER, seen
 from tests.serve.test_script_output import PRINTS, logged
 from tests.twins.conftest import ensure_twin
+from tests.twins.test_serve import line_of
 
 TWINS = ["designer", "classic-py27"]
 PRINTS_PY2 = """# azml: dialect=classic
@@ -134,12 +135,8 @@ def test_an_import_error_is_every_requests_error_0085(tmp_path: Path, twin: str)
         serve(tmp_path, twin, "import_fails.py", IMPORT_FAILS) as service,
         httpx.Client(base_url=service.url, timeout=60) as http,
     ):
-        answers = [
-            http.post("/score", json={"Inputs": {"input1": [{"a": 1}]}}) for _ in range(2)
-        ]
-    line = 1 + IMPORT_FAILS.splitlines().index(
-        next(text for text in IMPORT_FAILS.splitlines() if "fails-at-import" in text)
-    )
+        answers = [http.post("/score", json={"Inputs": {"input1": [{"a": 1}]}}) for _ in range(2)]
+    line = line_of(IMPORT_FAILS, "fails-at-import")
     for answer in answers:
         assert answer.status_code == 400, answer.text
         detail = answer.json()["error"]["details"][0]

@@ -88,7 +88,9 @@ def limit_processes(max_processes: int) -> str:
         return "cgroup"
     cap = process_cap(max_processes)
     if cap is not None:
-        resource.setrlimit(resource.RLIMIT_NPROC, (cap, resource.getrlimit(resource.RLIMIT_NPROC)[1]))
+        resource.setrlimit(
+            resource.RLIMIT_NPROC, (cap, resource.getrlimit(resource.RLIMIT_NPROC)[1])
+        )
         return "rlimit"
     return "none"
 
