@@ -13,7 +13,9 @@ once, says it is ready, then answers calls, one at a time:
   ``run()`` after ``init()``: module state persists between the requests of one host.
 
 The host also turns the request's JSON into frames and the result frames into the answer's
-JSON, so that work runs in parallel over the hosts, not in the server's one process.
+JSON, so that work runs in parallel over the hosts, not in the server's one process. Under a
+cloud twin the template is a process in the twin's interpreter, and the host keeps the
+contract's side (:mod:`azml_lsp.serve.twin_host`).
 
 Messages are length-prefixed pickles (:mod:`azml_lsp.serve.host_wire`): the setup, then per
 call the request body in and two messages out: the answer, ``(HTTP status, JSON body)``, then

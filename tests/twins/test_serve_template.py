@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from azml_lsp.serve.launch import ServiceProcess
+from tests.serve.conftest import FIXTURES
 from tests.serve.test_isolation import COUNTER, seen
 from tests.serve.test_script_output import PRINTS, logged
 from tests.twins.conftest import ensure_twin
@@ -54,13 +55,26 @@ def azureml_main(dataframe1=None, dataframe2=None):
     return dataframe1,
 """
 
+BUNDLED = """import pandas as pd
 
-def serve(folder: Path, twin: str, name: str, source: str) -> ServiceProcess:
+import greeting
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    with open("Script Bundle/notes.txt", "a") as notes:
+        notes.write("a request was here\\n")
+    with open("Script Bundle/notes.txt") as notes:
+        lines = len(notes.readlines())
+    return pd.DataFrame({"greeting": [greeting.PREFIX + "ann"], "lines": [lines]}),
+"""
+
+
+def serve(folder: Path, twin: str, name: str, source: str, *args: str) -> ServiceProcess:
     ensure_twin(twin)
     script = folder / name
     script.write_text(source, encoding="utf-8")
-    args = ["--env", twin, "--workers", "1", "--timeout", "20"]
-    return ServiceProcess(script, args, start_timeout_s=120)
+    arguments = ["--env", twin, "--workers", "1", "--timeout", "20", *args]
+    return ServiceProcess(script, arguments, start_timeout_s=120)
 
 
 @pytest.mark.parametrize("twin", TWINS)
@@ -142,3 +156,23 @@ def test_an_import_error_is_every_requests_error_0085(tmp_path: Path, twin: str)
         detail = answer.json()["error"]["details"][0]
         assert (detail["code"], detail["exception"], detail["line"]) == ("85", "KeyError", line)
         assert f"ran in the {twin} twin" in detail["reason"]
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_the_bundle_is_imported_and_each_request_has_its_own_copy(
+    tmp_path: Path, twin: str
+) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "greeting.py").write_text((FIXTURES / "bundle" / "greeting.py").read_text())
+    (bundle / "notes.txt").write_text("shipped with the bundle\n")
+    with (
+        serve(tmp_path, twin, "bundled.py", BUNDLED, "--bundle", str(bundle)) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+        answers = [http.post("/score", json={"Inputs": {"input1": [{"n": 1}]}}) for _ in range(3)]
+    assert all(answer.status_code == 200 for answer in answers), [a.text for a in answers]
+    rows = [answer.json()["Results"]["output1"][0] for answer in answers]
+    assert [row["lines"] for row in rows] == [2, 2, 2]  # what one request wrote, the next not
+    assert {row["greeting"] for row in rows} == {"hello ann"}
+    assert (bundle / "notes.txt").read_text() == "shipped with the bundle\n"
