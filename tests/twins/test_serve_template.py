@@ -176,3 +176,42 @@ def test_the_bundle_is_imported_and_each_request_has_its_own_copy(
     assert [row["lines"] for row in rows] == [2, 2, 2]  # what one request wrote, the next not
     assert {row["greeting"] for row in rows} == {"hello ann"}
     assert (bundle / "notes.txt").read_text() == "shipped with the bundle\n"
+
+
+HANGS = """import time
+
+import pandas as pd
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    if dataframe1["action"].iloc[0] == "hang":
+        while True:
+            time.sleep(0.01)  # hangs-here
+    return pd.DataFrame({"ok": [1]}),
+"""
+
+
+def test_a_timeout_names_the_line_and_a_caller_that_leaves_frees_the_host(
+    tmp_path: Path,
+) -> None:
+    timeout_s = 3.0
+    with (
+        serve(tmp_path, "designer", "hangs.py", HANGS, "--timeout", str(timeout_s)) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+
+        def call(action: str, timeout: float = 60.0) -> httpx.Response:
+            body = {"Inputs": {"input1": [{"action": action}]}}
+            return http.post("/score", json=body, timeout=timeout)
+
+        answer = call("hang")
+        assert answer.status_code == 504, answer.text
+        detail = answer.json()["error"]["details"][0]
+        assert (detail["kind"], detail["line"]) == ("timeout", line_of(HANGS, "hangs-here"))
+        with pytest.raises(httpx.ReadTimeout):
+            call("hang", timeout=0.5)
+        left = time.monotonic()
+        while service.health().get("busy") != 0:
+            assert time.monotonic() - left < timeout_s - 1, "the call went on after its caller left"
+            time.sleep(0.05)
+        assert call("ok").status_code == 200
