@@ -63,13 +63,11 @@ class TwinScriptHost(ScriptHost):
         except Exception as exc:  # a bundle that cannot be extracted: every call reports it
             self.import_error = failure("bundle", str(exc))
             return
-        error = self._start_template()
-        if error is not None and self.import_error is None:
-            self.import_error = error
+        self._start_template()  # a template that cannot start is tried again by each call
 
     def _start_template(self) -> Any:
         """Start the template and learn the entry point's parameters; the error when it could
-        not start (an import error of the script is kept as every call's answer)."""
+        not start (an import error of the script is also kept as every call's answer)."""
         from azml_lsp.contract import ParameterShape
         from azml_lsp.contract.profile import SCRIPT_MODULE_PREFIX
 
