@@ -2,10 +2,13 @@
 ``azmlinfsrv`` (``azureml-inference-server-http``), side by side in one run.
 
     python benchmarks/serve_load.py [--requests 2000] [--concurrency 20] [--workers 2]
-                                    [--only worker,request,azmlinfsrv] [--soak]
+                                    [--only worker,request,azmlinfsrv] [--soak] [--env TWIN]
 
 ``--soak`` is the memory soak: 10,000 requests per service, and the growth of the workers'
 resident memory from the start to the end of the run (the target is under 10 %).
+
+``--env TWIN`` adds a row for ``azml serve --isolation request --env TWIN``: requests forked
+from a template in that cloud twin's interpreter (its memory counts the hosts and templates).
 
 Each service serves the same computation on the same machine with the same number of workers:
 ``azml serve`` a script's ``azureml_main``; ``azmlinfsrv`` a ``score.py`` written here whose
@@ -96,9 +99,10 @@ class Row:
         return (self.memory_after_mb - before) / before if before else 0.0
 
 
-def worker_rss_mb(server_pid: int) -> float:
-    """Resident memory of a server's worker processes (its direct children), in MB."""
-    children = psutil.Process(server_pid).children(recursive=False)
+def worker_rss_mb(server_pid: int, recursive: bool = False) -> float:
+    """Resident memory of a server's worker processes (its direct children, or with
+    ``recursive`` theirs too: a twin's templates), in MB."""
+    children = psutil.Process(server_pid).children(recursive=recursive)
     return sum(_rss(child) for child in children) / 2**20
 
 
@@ -141,20 +145,28 @@ async def load(url: str, requests: int, concurrency: int) -> tuple[list[float], 
     return latencies, errors, time.perf_counter() - began
 
 
-def measure(name: str, url: str, pid: int, args: argparse.Namespace) -> Row:
+def measure(
+    name: str, url: str, pid: int, args: argparse.Namespace, recursive: bool = False
+) -> Row:
     asyncio.run(load(url, args.workers * 10, args.workers))  # warm-up
-    before = worker_rss_mb(pid)
+    before = worker_rss_mb(pid, recursive)
     latencies, errors, wall = asyncio.run(load(url, args.requests, args.concurrency))
-    after = worker_rss_mb(pid)
+    after = worker_rss_mb(pid, recursive)
     return Row(name, args.requests, wall, latencies, errors, before, after)
 
 
-def measure_azml(isolation: str, folder: Path, args: argparse.Namespace) -> Row:
+def measure_azml(
+    isolation: str, folder: Path, args: argparse.Namespace, env: str | None = None
+) -> Row:
     script = folder / "script.py"
     script.write_text(SCRIPT, encoding="utf-8")
     service_args = ["--workers", str(args.workers), "--isolation", isolation, "--no-access-log"]
-    with ServiceProcess(script, service_args) as service:
-        return measure(f"azml serve --isolation {isolation}", service.url, service.pid, args)
+    name = f"azml serve --isolation {isolation}"
+    if env is not None:
+        service_args += ["--env", env]
+        name += f" --env {env}"
+    with ServiceProcess(script, service_args, start_timeout_s=180) as service:
+        return measure(name, service.url, service.pid, args, recursive=env is not None)
 
 
 def _free_port() -> int:
@@ -214,12 +226,12 @@ def print_rows(rows: list[Row], args: argparse.Namespace) -> None:
         f"{args.requests} requests at concurrency {args.concurrency}, {args.workers} workers each"
     )
     print(
-        f"{'service':34} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'service':48} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
         f"{'workers MB':>11} {'growth':>7}"
     )
     for row in rows:
         print(
-            f"{row.name:34} {row.throughput:7.1f} {percentile(row.latencies, 50) * 1000:7.0f} "
+            f"{row.name:48} {row.throughput:7.1f} {percentile(row.latencies, 50) * 1000:7.0f} "
             f"{percentile(row.latencies, 99) * 1000:7.0f} {len(row.errors):6d} "
             f"{row.memory_after_mb:11.1f} {row.growth:+7.1%}"
         )
@@ -231,7 +243,7 @@ def print_rows(rows: list[Row], args: argparse.Namespace) -> None:
         if row is peer:
             continue
         p99 = percentile(row.latencies, 99) / percentile(peer.latencies, 99)
-        print(f"  {row.name:32} throughput {row.throughput / peer.throughput:.2f}x, p99 {p99:.2f}x")
+        print(f"  {row.name:46} throughput {row.throughput / peer.throughput:.2f}x, p99 {p99:.2f}x")
     for row in rows:
         for error, count in Counter(row.errors).most_common(3):
             print(f"  {row.name}: {count} x {error}")
@@ -246,6 +258,9 @@ def main() -> int:
     parser.add_argument(
         "--soak", action="store_true", help=f"{SOAK_REQUESTS:,} requests: the memory soak"
     )
+    parser.add_argument(
+        "--env", help="also serve with --isolation request in this cloud twin (e.g. designer)"
+    )
     args = parser.parse_args()
     if args.soak:
         args.requests = SOAK_REQUESTS
@@ -256,6 +271,8 @@ def main() -> int:
         for isolation in ("worker", "request"):
             if isolation in chosen:
                 rows.append(measure_azml(isolation, folder, args))
+        if args.env:
+            rows.append(measure_azml("request", folder, args, env=args.env))
         if PEER in chosen:
             rows.append(measure_peer(folder, args))
     print_rows(rows, args)

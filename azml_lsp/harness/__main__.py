@@ -1,5 +1,6 @@
 """Start the harness in a twin: ``python -s .../azml_lsp/harness/__main__.py SITE CONTROL_DIR``
-(one run) or ``... SITE --zygote FOLDER`` (a warm twin).
+(one run), ``... SITE --zygote FOLDER`` (a warm twin) or ``... SITE --template SPEC_FILE`` (a
+served script's request template).
 
 Started by path, so nothing of the host's environment is on ``sys.path``: the base
 interpreter's own site-packages are dropped, the twin's ``SITE`` folder is added (its ``.pth``
@@ -20,6 +21,8 @@ if MYPY:  # Python 2.7 has no typing module: the names exist for the type checke
 
 #: ``SITE --zygote FOLDER`` starts a warm twin (:mod:`azml_lsp.harness.zygote`) instead of one run.
 ZYGOTE_FLAG = "--zygote"
+#: ``SITE --template SPEC_FILE`` starts a request template (:mod:`azml_lsp.harness.template`).
+TEMPLATE_FLAG = "--template"
 
 
 def isolate(twin_site):
@@ -43,10 +46,14 @@ def main(argv):
 
     if control == ZYGOTE_FLAG:
         from azml_lsp.harness import zygote
+    if control == TEMPLATE_FLAG:
+        from azml_lsp.harness import template
     sys.dont_write_bytecode = writes_bytecode  # the twin's packages cache theirs
     sys.path.remove(source_root)
     if control == ZYGOTE_FLAG:
         return zygote.serve(argv[2])
+    if control == TEMPLATE_FLAG:
+        return template.serve(argv[2])
     return run.main(control)
 
 

@@ -36,13 +36,10 @@ _stack_file = []  # type: List[IO[str]]
 def main(control, fds=None):
     # type: (str, Optional[Tuple[int, int]]) -> int
     """Run the request in ``control``; ``fds`` (events, replies) replaces the request's own."""
-    request = dict(
-        (key, _native(value))
-        for key, value in load_json(os.path.join(control, REQUEST_FILE)).items()
-    )
+    request = load_request(os.path.join(control, REQUEST_FILE))
     events, replies = fds or (request["events_fd"], request["replies_fd"])
     channel = Channel(events, replies)
-    _arm_stack_dump(request["stack_file"])
+    arm_stack_dump(request["stack_file"])
     try:
         outcome = _run(request, channel)
     except BaseException as exc:  # the harness itself failed: still a structured answer
@@ -55,14 +52,9 @@ def main(control, fds=None):
 def _run(request, channel):
     # type: (Dict[str, Any], Channel) -> Dict[str, Any]
     frames = [optional_table(folder) for folder in request["inputs"]]
-    sys.path.extend(request["sys_path_append"])
-    if sys.version_info[0] == 2:  # a bundle's Python27/site-packages and its eggs
-        sys.path.extend(request.get("python2_path_append", []))
+    extend_path(request)
     if request.get("debug"):
         _listen_and_wait(request["debug"], channel)
-    name = request["module"]
-    module = types.ModuleType(name)
-    module.__file__ = request["copy"]
     with open(request["script"], "rb") as stream:
         source = stream.read()
     if request.get("sandbox"):
@@ -72,29 +64,72 @@ def _run(request, channel):
     channel.stage("import")
     os.chdir(request["import_cwd"])
     try:
-        code = compile(source, request["script"], "exec", 0, True)
-        sys.modules[name] = module
-        exec(code, module.__dict__)
-        entry = getattr(module, ENTRY_POINT)
+        entry = import_entry(request, source)
     except BaseException as exc:
         return {"error": exception_facts(exc)}
     channel.send("shape", shape=parameter_facts(entry))
     ports = channel.receive()["ports"]
-    arguments = [None if port is None else frames[port - 1] for port in ports]
     channel.stage("call")
-    os.chdir(request["work"])
     try:
-        value = entry(*arguments)
-    except BaseException as exc:
-        return {"error": exception_facts(exc)}
+        called = call_entry(entry, frames, ports, request["work"])
     finally:
         os.chdir(request["import_cwd"])
         if request.get("sandbox"):
             sandbox.lift()
         if request.get("debug"):
             _end_debug_session()
-    channel.stage("convert")
-    return {"value": describe(value, request["result"])}
+    if "value" in called:
+        channel.stage("convert")
+    return described(called, request["result"])
+
+
+def load_request(path):
+    # type: (str) -> Dict[str, Any]
+    """A request file the host wrote, its paths and names as this Python's ``str``."""
+    return dict((key, _native(value)) for key, value in load_json(path).items())
+
+
+def extend_path(request):
+    # type: (Dict[str, Any]) -> None
+    """Append the working directory and the Script Bundle (and on 2.7 the bundle's
+    ``Python27/site-packages`` and its eggs) to ``sys.path``."""
+    sys.path.extend(request["sys_path_append"])
+    if sys.version_info[0] == 2:
+        sys.path.extend(request.get("python2_path_append", []))
+
+
+def import_entry(request, source):
+    # type: (Dict[str, Any], bytes) -> Any
+    """Import ``source`` as the module ``request["module"]`` and give its entry point (raises
+    what the import raises)."""
+    name = request["module"]
+    module = types.ModuleType(name)
+    module.__file__ = request["copy"]
+    code = compile(source, request["script"], "exec", 0, True)
+    sys.modules[name] = module
+    exec(code, module.__dict__)
+    return getattr(module, ENTRY_POINT)
+
+
+def call_entry(entry, frames, ports, work):
+    # type: (Any, List[Any], List[Optional[int]], str) -> Dict[str, Any]
+    """Call ``entry`` in ``work`` with the frames of ``ports`` (1-based, None: no argument):
+    ``{"value": what it returned}`` or ``{"error": the exception's facts}``."""
+    arguments = [None if port is None else frames[port - 1] for port in ports]
+    os.chdir(work)
+    try:
+        return {"value": entry(*arguments)}
+    except BaseException as exc:
+        return {"error": exception_facts(exc)}
+
+
+def described(called, result):
+    # type: (Dict[str, Any], str) -> Dict[str, Any]
+    """The outcome of :func:`call_entry` as ``result.json`` holds it: a returned value described
+    (its tables written under ``result``), or the exception's facts as they are."""
+    if "value" not in called:
+        return called
+    return {"value": describe(called["value"], result)}
 
 
 def _native(value):
@@ -167,7 +202,7 @@ def exception_facts(exc):
     return facts
 
 
-def _arm_stack_dump(path):
+def arm_stack_dump(path):
     # type: (str) -> None
     """On the host's signal (a timeout), write the running stack where the host reads it."""
     stream = open(path, "a")

@@ -144,14 +144,14 @@ def _become_run(order):
     """Take on the run's process state, then run the harness as its fresh start would."""
     os.setsid()
     _join_group(order.get("group"))
-    _set_limits(order["rlimits"])
-    _redirect(os.devnull, 0, os.O_RDONLY)
-    _redirect(order["stdout"], 1, os.O_WRONLY | os.O_APPEND)
-    _redirect(order["stderr"], 2, os.O_WRONLY | os.O_APPEND)
+    set_limits(order["rlimits"])
+    redirect(os.devnull, 0, os.O_RDONLY)
+    redirect(order["stdout"], 1, os.O_WRONLY | os.O_APPEND)
+    redirect(order["stderr"], 2, os.O_WRONLY | os.O_APPEND)
     os.environ.clear()
     os.environ.update(dict((str(k), str(v)) for k, v in order["environ"].items()))
     os.chdir(order["cwd"])
-    _reseed()
+    reseed()
     _hold_lifeline(os.open(order["lifeline"], os.O_RDONLY))
     events = os.open(order["events"], os.O_WRONLY)
     replies = os.open(order["replies"], os.O_RDONLY)
@@ -172,7 +172,7 @@ def _join_group(group):
         pass
 
 
-def _set_limits(limits):
+def set_limits(limits):
     # type: (Dict[str, List[int]]) -> None
     """The host child's soft limits (memory, processes), as a process it started inherits."""
     import resource
@@ -185,14 +185,15 @@ def _set_limits(limits):
         resource.setrlimit(which, (soft, hard))
 
 
-def _redirect(path, target, flags):
+def redirect(path, target, flags):
     # type: (str, int, int) -> None
+    """Make descriptor ``target`` (0, 1 or 2) refer to ``path`` opened with ``flags``."""
     fd = os.open(path, flags)
     os.dup2(fd, target)
     os.close(fd)
 
 
-def _reseed():
+def reseed():
     # type: () -> None
     """Forked runs would share the zygote's random state: each gets fresh entropy."""
     import random

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
-from azml_lsp.runtime.model import DEFAULT_MEMORY_MB, RunRequest
+from azml_lsp.runtime.model import DEFAULT_MEMORY_MB, RunRequest, TwinTarget
 from azml_lsp.serve.schema import TableSchema
 from azml_lsp.settings import ISOLATIONS
 
@@ -53,6 +53,9 @@ class ServeConfig:
     """Where requests run, in words (filled in by :func:`with_environment`)."""
     environment_note: str = ""
     """A line for the operator about the environment (e.g. how to create the twin)."""
+    twin: TwinTarget | None = None
+    """The cloud twin requests run in (filled in by :func:`with_environment`); None: here or
+    ``python``."""
 
 
 def with_environment(config: ServeConfig) -> ServeConfig:
@@ -80,7 +83,7 @@ def with_environment(config: ServeConfig) -> ServeConfig:
             "drop --env/--python, or serve with --isolation request"
         )
     if twin is not None:
-        return replace(config, env=twin.name, environment=twin.summary)
+        return replace(config, env=twin.name, environment=twin.summary, twin=twin)
     if config.python is not None:
         return replace(config, environment=f"python: {config.python}")
     here = f"{LOCAL}: Python {platform.python_version()}" + _pandas_version()
@@ -97,8 +100,6 @@ def _pandas_version() -> str:
 
 
 def uses_script_hosts(config: ServeConfig) -> bool:
-    """Whether requests run in script hosts (this interpreter) rather than through the
-    runtime's warm worker (another interpreter: a cloud twin or ``--python``)."""
-    from azml_lsp.contract.twins import LOCAL
-
-    return config.python is None and config.env in (None, LOCAL)
+    """Whether requests run in script hosts (here, or with a template in a cloud twin) rather
+    than through the runtime's warm worker (``--python``)."""
+    return config.python is None

@@ -13,7 +13,9 @@ once, says it is ready, then answers calls, one at a time:
   ``run()`` after ``init()``: module state persists between the requests of one host.
 
 The host also turns the request's JSON into frames and the result frames into the answer's
-JSON, so that work runs in parallel over the hosts, not in the server's one process.
+JSON, so that work runs in parallel over the hosts, not in the server's one process. Under a
+cloud twin the template is a process in the twin's interpreter, and the host keeps the
+contract's side (:mod:`azml_lsp.serve.twin_host`).
 
 Messages are length-prefixed pickles (:mod:`azml_lsp.serve.host_wire`): the setup, then per
 call the request body in and two messages out: the answer, ``(HTTP status, JSON body)``, then
@@ -72,6 +74,8 @@ class ScriptHost:
         self.stack_file = self.base / STACK_FILE
         self.entry: Any = None
         self.shape: Any = None
+        self.extracted: Any = None
+        """The extracted Script Bundle (an ``ExtractedBundle``), when the script has one."""
         self.import_error: Any = None
         self.caged = False
         self.finished_calls: list[Path] = []
@@ -100,7 +104,7 @@ class ScriptHost:
         try:
             search_path = self._search_path()
         except Exception as exc:  # a bundle that cannot be extracted: every call reports it
-            self.import_error = _failure("bundle", str(exc))
+            self.import_error = failure("bundle", str(exc))
             return
         if self.isolation == "worker":
             self._limit_this_process()
@@ -133,6 +137,7 @@ class ScriptHost:
         except BundleError as exc:
             raise ValueError(str(exc)) from None
         install_source_mapping(extracted)
+        self.extracted = extracted
         return [str(self.work), str(extracted.root)]
 
     def _limit_this_process(self) -> None:
@@ -210,10 +215,16 @@ class ScriptHost:
 
     def run_parsed(self, parsed: Any) -> Answer:
         """Call the script on a parsed request's frames and render the result tables."""
-        from azml_lsp.serve.errors import json_bytes
-        from azml_lsp.serve.shapes import INPUT_NAMES, output_name, render_outputs
+        from azml_lsp.serve.shapes import INPUT_NAMES
 
-        reply = self.call_here([parsed.frames.get(name) for name in INPUT_NAMES])
+        return self.answer_for(parsed, self.call_here([parsed.frames.get(n) for n in INPUT_NAMES]))
+
+    def answer_for(self, parsed: Any, reply: Reply) -> Answer:
+        """The answer to a parsed request whose call gave ``reply``: its result tables rendered
+        in the request's shape, or its error."""
+        from azml_lsp.serve.errors import json_bytes
+        from azml_lsp.serve.shapes import output_name, render_outputs
+
         if "error" in reply:
             return error_answer(reply["error"])
         tables = enumerate(reply["tables"], start=1)
@@ -221,7 +232,7 @@ class ScriptHost:
         try:
             return 200, json_bytes(render_outputs(parsed.shape, outputs))
         except (TypeError, ValueError) as exc:
-            return error_answer(_failure("output", f"the result cannot be sent as JSON: {exc}"))
+            return error_answer(failure("output", f"the result cannot be sent as JSON: {exc}"))
 
     def _make_workdir(self) -> None:
         """A working directory for the call (a script may have deleted or left it)."""
@@ -243,12 +254,12 @@ class ScriptHost:
                     self.shape = ParameterShape(positional=2)
             args = call_arguments(self.dialect, self.shape, ready)
         except Exception as exc:
-            return {"error": _failure("input", f"the request's tables cannot be passed: {exc}")}
+            return {"error": failure("input", f"the request's tables cannot be passed: {exc}")}
         try:
             value = self.entry(*args)
         except BaseException as exc:
             return {"error": script_error(ExceptionFacts.of(exc), self.script, PACKAGE_DIR)}
-        return _tables(self.dialect, value)
+        return tables_reply(self.dialect, value)
 
     def _call_in_child(self, parsed: Any) -> Answer | bytes:
         """Fork a child from this template to call the script on a parsed request; its answer
@@ -285,6 +296,9 @@ class ScriptHost:
         code = os.waitstatus_to_exitcode(status)
         return data if data and code == 0 else error_answer(crash_error(code))
 
+    def close(self) -> None:
+        """Stop what the host started (nothing here; a twin's host stops its template)."""
+
     def tidy(self) -> None:
         """Remove the folders of answered calls and stage the next call's (after the answer
         has gone: not on a request's path)."""
@@ -297,19 +311,7 @@ class ScriptHost:
                 self.staged = None
 
     def _kill_call(self, pid: int) -> None:
-        """Kill the call's child and whatever it started: the template's pids group holds them
-        all (one small file to read), else the child's session (a scan of ``/proc``)."""
-        if not self.caged:
-            _kill_session(pid)
-            return
-        from azml_lsp.runtime.processes.forkguard import group_members
-
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
-        for member in group_members(os.getpid()) or ():
-            if member != os.getpid():
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(member, signal.SIGKILL)
+        kill_call(pid, os.getpid() if self.caged else None)
 
     def _stage_call(self) -> tuple[Path, Path]:
         """A call's folder and its working directory, named as a run's is, holding a copy of
@@ -399,7 +401,9 @@ def read_output(path: Path) -> str:
 # ---------------------------------------------------------------- results and errors
 
 
-def _tables(dialect: Any, value: Any) -> Reply:
+def tables_reply(dialect: Any, value: Any) -> Reply:
+    """What the script returned, through the dialect's return contract: ``{"tables", "warnings"}``
+    or ``{"error"}``."""
     from azml_lsp.contract.returns import ReturnContractError, result_tables
     from azml_lsp.runtime.stop import return_error
 
@@ -424,7 +428,7 @@ def warm_request_path(dialect: Any) -> None:
     for request in ({"input1": [row, row]}, {"input1": table}):
         parsed = parse_checked(json_bytes({"Inputs": request}), {})
         frame = prepare_input_frame(dialect, parsed.frames["input1"])
-        reply = _tables(dialect, (frame,))
+        reply = tables_reply(dialect, (frame,))
         if "tables" in reply:
             json_bytes(render_outputs(parsed.shape, {"output1": reply["tables"][0]}))
 
@@ -437,7 +441,8 @@ def error_answer(error: Any) -> Answer:
     return status, json_bytes(content)
 
 
-def _failure(kind: str, text: str) -> Any:
+def failure(kind: str, text: str) -> Any:
+    """A RunError of ``kind`` that is no script error (no code of the module's)."""
     from azml_lsp.runtime.model import RunError
 
     return RunError(code=0, kind=kind, message=text, detail=text)
@@ -562,10 +567,23 @@ def _drain(fd: int, chunks: list[bytes]) -> bool:
         chunks.append(chunk)
 
 
-def _kill_session(leader: int) -> None:
-    from azml_lsp.runtime.processes import kill_session
+def kill_call(pid: int, template: int | None) -> None:
+    """Kill a call's child ``pid`` and whatever it started: the pids group of ``template`` holds
+    them all (one small file to read; the template itself is spared), else, with no
+    ``template``, the child's session (a scan of ``/proc``)."""
+    if template is None:
+        from azml_lsp.runtime.processes import kill_session
 
-    kill_session(leader)
+        kill_session(pid)
+        return
+    from azml_lsp.runtime.processes.forkguard import group_members
+
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    for member in group_members(template) or ():
+        if member != template:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(member, signal.SIGKILL)
 
 
 def _reap_strays() -> None:
@@ -585,6 +603,12 @@ def _reseed() -> None:
         numpy_random.seed()
 
 
+def _twin_host(setup: dict[str, Any], sock: socket.socket) -> ScriptHost:
+    from azml_lsp.serve.twin_host import TwinScriptHost
+
+    return TwinScriptHost(setup, sock)
+
+
 def main(fd: int, server_pid: int) -> int:
     """Serve calls until the server closes the socket."""
     from azml_lsp.runtime.processes import die_with_parent
@@ -594,7 +618,7 @@ def main(fd: int, server_pid: int) -> int:
     setup = receive(sock)
     if setup is None:
         return 0
-    host = ScriptHost(setup, sock)
+    host = ScriptHost(setup, sock) if not setup.get("twin") else _twin_host(setup, sock)
     host.prepare()
     host.tidy()  # the first call's folder
     send(sock, {"ready": True, "pid": os.getpid(), "stack_file": str(host.stack_file)})
@@ -610,6 +634,7 @@ def main(fd: int, server_pid: int) -> int:
             send(sock, host.output)
             host.tidy()
     finally:
+        host.close()
         shutil.rmtree(host.base, ignore_errors=True)
     return 0
 

@@ -1,8 +1,8 @@
 """The server's side of a script host (:mod:`azml_lsp.serve.host_main`): start it, hand it one
 request's frames at a time, and replace it when it dies or overruns.
 
-:func:`host_command` is where a host in another interpreter (a cloud twin's) plugs in: it names
-the process to start; the process speaks the framing of :mod:`azml_lsp.serve.host_wire`.
+A host always runs in this interpreter; under a cloud twin it keeps a request template in the
+twin's interpreter (:mod:`azml_lsp.serve.twin_host`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ def host_setup(config: ServeConfig) -> dict[str, Any]:
         "memory_mb": config.memory_mb,
         "max_processes": DEFAULT_MAX_PROCESSES,
         "schemas": config.schemas,
+        "twin": asdict(config.twin) if config.twin is not None else None,
     }
 
 

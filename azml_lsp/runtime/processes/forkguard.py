@@ -86,15 +86,23 @@ def limit_processes(max_processes: int) -> str:
     """Cap this process and its descendants at ``max_processes``; say which way, or "none"."""
     if cage(os.getpid(), max_processes):
         return "cgroup"
-    if os.geteuid() != 0:
-        running = _processes_of_user(os.getuid())
-        _soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
-        cap = running + max_processes
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_NPROC, (cap, hard))
+    cap = process_cap(max_processes)
+    if cap is not None:
+        resource.setrlimit(
+            resource.RLIMIT_NPROC, (cap, resource.getrlimit(resource.RLIMIT_NPROC)[1])
+        )
         return "rlimit"
     return "none"
+
+
+def process_cap(max_processes: int) -> int | None:
+    """The ``RLIMIT_NPROC`` that lets the user start ``max_processes`` more processes (it counts
+    all of the user's), or None for root, whom Linux does not limit."""
+    if os.geteuid() == 0:
+        return None
+    cap = _processes_of_user(os.getuid()) + max_processes
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    return cap if hard == resource.RLIM_INFINITY else min(cap, hard)
 
 
 def release_group(leader: int, wait_s: float = 2.0) -> None:

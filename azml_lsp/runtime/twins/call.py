@@ -57,7 +57,7 @@ def call_in_twin(
     assert twin is not None
     result_dir = layout.control / "result"
     result_dir.mkdir()
-    inputs = _write_inputs(layout.control, frames)
+    inputs = write_inputs(layout.control, frames)
     name = SCRIPT_MODULE_PREFIX + uuid.uuid4().hex
     copy = layout.work / f"{name}.py"
     copy.write_bytes(Path(request.script).read_bytes())
@@ -92,7 +92,7 @@ def call_in_twin(
     outcome_file = result_dir / "result.json"
     if not outcome_file.exists():
         _die_like(status)
-    return _outcome(request, twin, json.loads(outcome_file.read_text()), result_dir, extracted)
+    return outcome_value(request, twin, json.loads(outcome_file.read_text()), result_dir, extracted)
 
 
 def _spawn(
@@ -124,7 +124,9 @@ def _debugger_paths(request: RunRequest, extracted: ExtractedBundle | None) -> d
     return {"PATHS_FROM_ECLIPSE_TO_PYTHON": json.dumps(pairs)}
 
 
-def _write_inputs(control: Path, frames: list[Any]) -> list[str | None]:
+def write_inputs(control: Path, frames: list[Any]) -> list[str | None]:
+    """Write each connected port's frame as ``control/input<port>`` in the exchange format; the
+    folders, None for an unconnected port."""
     folders: list[str | None] = []
     for port, frame in enumerate(frames, start=1):
         if frame is None:
@@ -200,13 +202,15 @@ def _die_like(status: int) -> None:
     os._exit(status)
 
 
-def _outcome(
+def outcome_value(
     request: RunRequest,
     twin: TwinTarget,
     outcome: dict[str, Any],
     result_dir: Path,
     extracted: ExtractedBundle | None,
 ) -> Any:
+    """The value a twin's ``result.json`` (``outcome``) describes, rebuilt here; Stop with error
+    0085 (frames named as the user knows them) or the harness's failure."""
     if "value" in outcome:
         from azml_lsp.harness.values import rebuild
         from azml_lsp.runtime.twins.foreign import install_foreign_objects

@@ -1,0 +1,217 @@
+"""``azml serve --env TWIN`` with request isolation: every request is forked from a template in
+the twin's interpreter that imported the script once. Module state never carries from one
+request to the next, what the script prints is logged with the request's id, an import error is
+every request's error 0085, and a template that dies is replaced."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from azml_lsp.serve.launch import ServiceProcess
+from tests.serve.conftest import FIXTURES
+from tests.serve.test_isolation import COUNTER, seen
+from tests.serve.test_script_output import PRINTS, logged
+from tests.twins.conftest import ensure_twin
+from tests.twins.test_serve import line_of
+
+TWINS = ["designer", "classic-py27"]
+PRINTS_PY2 = """# azml: dialect=classic
+import os
+import sys
+
+import pandas as pd
+
+
+def azureml_main(frame1):
+    word = frame1["word"].iloc[0]
+    print "scoring", word
+    print >> sys.stderr, "careful with", word
+    os.system("echo from a command run for " + word)
+    return frame1,
+"""
+TEMPLATE_KILLER = """import os
+import signal
+
+import pandas as pd
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    if dataframe1["action"].iloc[0] == "kill-template":
+        os.kill(os.getppid(), signal.SIGKILL)
+        signal.pause()
+    return pd.DataFrame({"template": [os.getppid()], "child": [os.getpid()]}),
+"""
+IMPORT_FAILS = """import pandas as pd
+
+settings = {}
+threshold = settings["threshold"]  # fails-at-import
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    return dataframe1,
+"""
+
+BUNDLED = """import pandas as pd
+
+import greeting
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    with open("Script Bundle/notes.txt", "a") as notes:
+        notes.write("a request was here\\n")
+    with open("Script Bundle/notes.txt") as notes:
+        lines = len(notes.readlines())
+    return pd.DataFrame({"greeting": [greeting.PREFIX + "ann"], "lines": [lines]}),
+"""
+
+
+def serve(folder: Path, twin: str, name: str, source: str, *args: str) -> ServiceProcess:
+    ensure_twin(twin)
+    script = folder / name
+    script.write_text(source, encoding="utf-8")
+    arguments = ["--env", twin, "--workers", "1", "--timeout", "20", *args]
+    return ServiceProcess(script, arguments, start_timeout_s=120)
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_module_state_never_carries_to_the_next_request(tmp_path: Path, twin: str) -> None:
+    with (
+        serve(tmp_path, twin, "counter.py", COUNTER) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+        health = service.health()
+        assert health["isolation"] == "request"
+        assert str(health["environment"]).startswith(f"{twin} twin:")
+        first, first_pid = seen(http, 1)
+        second, second_pid = seen(http, 2)
+        third, _ = seen(http, 3)
+    assert (first, second, third) == ("1", "2", "3")  # each call appended to a fresh list
+    assert first_pid != second_pid  # each request ran in a child of its own
+
+
+@pytest.mark.parametrize(("twin", "source"), [("designer", PRINTS), ("classic-py27", PRINTS_PY2)])
+def test_script_output_is_logged_with_the_request_id(
+    tmp_path: Path, twin: str, source: str
+) -> None:
+    with (
+        serve(tmp_path, twin, "prints.py", source) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+        named = http.post(
+            "/score",
+            json={"Inputs": {"input1": [{"word": "apples"}]}},
+            headers={"x-request-id": "order-17"},
+        )
+        unnamed = http.post("/score", json={"Inputs": {"input1": [{"word": "pears"}]}})
+        assert named.status_code == unnamed.status_code == 200, (named.text, unnamed.text)
+        made = unnamed.headers["x-request-id"]
+        assert logged(service, "[request order-17] scoring apples")
+        assert logged(service, "[request order-17] careful with apples")
+        assert logged(service, "[request order-17] from a command run for apples")
+        assert logged(service, f"[request {made}] scoring pears")
+        if twin == "designer":  # PRINTS floods stdout on "flood": the log shows the cap
+            flood = http.post("/score", json={"Inputs": {"input1": [{"word": "flood"}]}})
+            assert flood.status_code == 200, flood.text
+            assert logged(service, f"[request {flood.headers['x-request-id']}] [")
+            assert "more bytes of output not shown]" in service.log
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_a_template_that_dies_is_replaced(tmp_path: Path, twin: str) -> None:
+    with (
+        serve(tmp_path, twin, "killer.py", TEMPLATE_KILLER) as service,
+        httpx.Client(base_url=service.url, timeout=120) as http,
+    ):
+
+        def call(action: str) -> httpx.Response:
+            return http.post("/score", json={"Inputs": {"input1": [{"action": action}]}})
+
+        before = call("show")
+        assert before.status_code == 200, before.text
+        killed = call("kill-template")
+        assert killed.status_code == 500, killed.text
+        assert killed.json()["error"]["details"][0]["kind"] == "crash"
+        started = time.monotonic()
+        after = call("show")
+        assert after.status_code == 200, after.text
+        assert time.monotonic() - started < 60
+    old, new = (answer.json()["Results"]["output1"][0]["template"] for answer in (before, after))
+    assert old != new  # a new template took the dead one's place
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_an_import_error_is_every_requests_error_0085(tmp_path: Path, twin: str) -> None:
+    with (
+        serve(tmp_path, twin, "import_fails.py", IMPORT_FAILS) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+        answers = [http.post("/score", json={"Inputs": {"input1": [{"a": 1}]}}) for _ in range(2)]
+    line = line_of(IMPORT_FAILS, "fails-at-import")
+    for answer in answers:
+        assert answer.status_code == 400, answer.text
+        detail = answer.json()["error"]["details"][0]
+        assert (detail["code"], detail["exception"], detail["line"]) == ("85", "KeyError", line)
+        assert f"ran in the {twin} twin" in detail["reason"]
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_the_bundle_is_imported_and_each_request_has_its_own_copy(
+    tmp_path: Path, twin: str
+) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "greeting.py").write_text((FIXTURES / "bundle" / "greeting.py").read_text())
+    (bundle / "notes.txt").write_text("shipped with the bundle\n")
+    with (
+        serve(tmp_path, twin, "bundled.py", BUNDLED, "--bundle", str(bundle)) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+        answers = [http.post("/score", json={"Inputs": {"input1": [{"n": 1}]}}) for _ in range(3)]
+    assert all(answer.status_code == 200 for answer in answers), [a.text for a in answers]
+    rows = [answer.json()["Results"]["output1"][0] for answer in answers]
+    assert [row["lines"] for row in rows] == [2, 2, 2]  # what one request wrote, the next not
+    assert {row["greeting"] for row in rows} == {"hello ann"}
+    assert (bundle / "notes.txt").read_text() == "shipped with the bundle\n"
+
+
+HANGS = """import time
+
+import pandas as pd
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    if dataframe1["action"].iloc[0] == "hang":
+        while True:
+            time.sleep(0.01)  # hangs-here
+    return pd.DataFrame({"ok": [1]}),
+"""
+
+
+def test_a_timeout_names_the_line_and_a_caller_that_leaves_frees_the_host(
+    tmp_path: Path,
+) -> None:
+    timeout_s = 3.0
+    with (
+        serve(tmp_path, "designer", "hangs.py", HANGS, "--timeout", str(timeout_s)) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+
+        def call(action: str, timeout: float = 60.0) -> httpx.Response:
+            body = {"Inputs": {"input1": [{"action": action}]}}
+            return http.post("/score", json=body, timeout=timeout)
+
+        answer = call("hang")
+        assert answer.status_code == 504, answer.text
+        detail = answer.json()["error"]["details"][0]
+        assert (detail["kind"], detail["line"]) == ("timeout", line_of(HANGS, "hangs-here"))
+        with pytest.raises(httpx.ReadTimeout):
+            call("hang", timeout=0.5)
+        left = time.monotonic()
+        while service.health().get("busy") != 0:
+            assert time.monotonic() - left < timeout_s - 1, "the call went on after its caller left"
+            time.sleep(0.05)
+        assert call("ok").status_code == 200
