@@ -188,14 +188,23 @@ def hover(view: ScriptView, position: types.Position) -> types.Hover | None:
     if port is not None:
         parts.append(port)
     elif names:
-        name = names[0]
-        signatures = name.get_signatures()
+        name, signatures = _callable_first(names)
         header = signatures[0].to_string() if signatures else f"{name.type} {name.name}"
         parts.append(code_block(header))
         doc = name.docstring(raw=True)
         if doc:
             parts.append(doc)
     return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, "\n\n".join(parts)))
+
+
+def _callable_first(names: list[Name]) -> tuple[Name, list[Signature]]:
+    """The first name that has a signature, with it (a name assigned twice, like pandas 0.25's
+    ``read_csv``, gives one name per assignment in no fixed order); else the first name."""
+    for name in names:
+        signatures = name.get_signatures()
+        if signatures:
+            return name, signatures
+    return names[0], []
 
 
 def _port_hover(view: ScriptView, line: int, column: int) -> str | None:
