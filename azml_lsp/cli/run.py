@@ -193,6 +193,9 @@ def execute_and_report(request: RunRequest, as_json: bool) -> None:
                 result = execute(request, on_event=progress.handle)
             print_summary(result, Console())
     finally:
+        from azml_lsp.runtime.twins.zygotes import stop_all
+
+        stop_all()  # this command's one run is over: the twin's teardown overlaps the worker's
         if worker is not None:
             worker.abandon()
     sys.exit(exit_code(result))

@@ -23,7 +23,7 @@ from azml_lsp.harness.values import describe
 
 MYPY = False
 if MYPY:  # Python 2.7 has no typing module: the names exist for the type checker only
-    from typing import IO, Any, Dict, List, Optional, Tuple  # noqa: F401
+    from typing import IO, Any, Callable, Dict, List, Optional, Tuple  # noqa: F401
 
 REQUEST_FILE = "twin-request.json"
 RESULT_FILE = "result.json"
@@ -33,15 +33,17 @@ STACK_DUMP_SIGNAL = signal.SIGUSR1
 _stack_file = []  # type: List[IO[str]]
 
 
-def main(control, fds=None):
-    # type: (str, Optional[Tuple[int, int]]) -> int
-    """Run the request in ``control``; ``fds`` (events, replies) replaces the request's own."""
+def main(control, fds=None, settled=None):
+    # type: (str, Optional[Tuple[int, int]], Optional[Callable[[], None]]) -> int
+    """Run the request in ``control``; ``fds`` (events, replies) replaces the request's own;
+    ``settled`` blocks until the process's own set-up is complete (called after the inputs are
+    read, before any of the user's code runs)."""
     request = load_request(os.path.join(control, REQUEST_FILE))
     events, replies = fds or (request["events_fd"], request["replies_fd"])
     channel = Channel(events, replies)
     arm_stack_dump(request["stack_file"])
     try:
-        outcome = _run(request, channel)
+        outcome = _run(request, channel, settled)
     except BaseException as exc:  # the harness itself failed: still a structured answer
         outcome = {"internal": exception_facts(exc)}
     dump_json(outcome, os.path.join(request["result"], RESULT_FILE))
@@ -49,9 +51,11 @@ def main(control, fds=None):
     return 0
 
 
-def _run(request, channel):
-    # type: (Dict[str, Any], Channel) -> Dict[str, Any]
+def _run(request, channel, settled):
+    # type: (Dict[str, Any], Channel, Optional[Callable[[], None]]) -> Dict[str, Any]
     frames = [optional_table(folder) for folder in request["inputs"]]
+    if settled is not None:
+        settled()
     extend_path(request)
     if request.get("debug"):
         _listen_and_wait(request["debug"], channel)

@@ -143,7 +143,7 @@ def _become_run(order):
     # type: (Dict[str, Any]) -> int
     """Take on the run's process state, then run the harness as its fresh start would."""
     os.setsid()
-    _join_group(order.get("group"))
+    joining = _start_joining(order.get("group"))
     set_limits(order["rlimits"])
     redirect(os.devnull, 0, os.O_RDONLY)
     redirect(order["stdout"], 1, os.O_WRONLY | os.O_APPEND)
@@ -157,7 +157,18 @@ def _become_run(order):
     replies = os.open(order["replies"], os.O_RDONLY)
     from azml_lsp.harness import run
 
-    return run.main(order["control"], (events, replies))
+    return run.main(order["control"], (events, replies), settled=joining.join)
+
+
+def _start_joining(group):
+    # type: (Any) -> threading.Thread
+    """Join the host child's pids group in a thread: moving a process between groups can take
+    tens of milliseconds, which then overlap the reading of the inputs. The run waits for it
+    (``settled``) before the user's code can start a process."""
+    thread = threading.Thread(target=_join_group, args=(group,))
+    thread.daemon = True
+    thread.start()
+    return thread
 
 
 def _join_group(group):

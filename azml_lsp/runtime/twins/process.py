@@ -30,7 +30,9 @@ READY = "ready"
 #: How long a run waits for a zygote that is still importing pandas before starting the twin
 #: afresh instead (a zygote is ready well within this unless the machine is starved).
 READY_WAIT_S = 60.0
-POLL_S = 0.01
+#: How often a run looks for the zygote's files (ready, the run's exit status): each look is one
+#: ``stat``, and the run waits for each file only while it is about to appear.
+POLL_S = 0.002
 
 
 class TwinProcess(Protocol):

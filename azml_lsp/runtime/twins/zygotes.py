@@ -44,6 +44,11 @@ class Zygote:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def stop(self) -> None:
+        """Kill the zygote without waiting for it (:meth:`close` reaps it)."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
+
     def close(self) -> None:
         """Stop the zygote and remove its folder. It is killed: it runs no user code and holds
         nothing to save, and its runs, in their own sessions, end with their own hosts."""
@@ -89,6 +94,14 @@ def prestart(name: str) -> bool:
     with _lock:
         _zygotes[found] = Zygote(found)
     return True
+
+
+def stop_all() -> None:
+    """Kill every zygote this process started, without waiting: a caller whose runs are over
+    lets their teardown overlap its own last work (:func:`close_all` reaps them at exit)."""
+    with _lock:
+        for zygote in _zygotes.values():
+            zygote.stop()
 
 
 @atexit.register
