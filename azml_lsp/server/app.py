@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
 
 from jedi.api.classes import Completion
 from lsprotocol import types
@@ -95,6 +96,11 @@ class AzmlLanguageServer(LanguageServer):
 
     def document(self, uri: str) -> TextDocument:
         return self.workspace.get_text_document(uri)
+
+    def open_document(self, uri: str) -> TextDocument | None:
+        """The open document ``uri`` names, None when it is not open. The workspace keys its
+        documents by the decoded URI, so ``file:///a%20b.py`` and ``file:///a b.py`` are one."""
+        return self.workspace.text_documents.get(unquote(uri))
 
     def context_of(self, document: TextDocument) -> ScriptContext:
         return script_context(document.uri, document.source, self.config)
@@ -254,7 +260,7 @@ class AzmlLanguageServer(LanguageServer):
         """Publish the full check; when it is slow, publish the syntax-only rules first."""
         await asyncio.sleep(delay)
         await self._quiet(uri)
-        document = self.workspace.text_documents.get(uri)
+        document = self.open_document(uri)
         if document is None:
             return
         version, source = document.version, document.source
@@ -282,7 +288,7 @@ class AzmlLanguageServer(LanguageServer):
     def _publish_if_current(
         self, uri: str, version: int | None, context: ScriptContext, findings: list[Any]
     ) -> None:
-        current = self.workspace.text_documents.get(uri)
+        current = self.open_document(uri)
         if current is None or current.version != version:
             return  # a newer version is on its way: never publish stale findings
         self.checked[uri] = diagnostics.CheckedVersion(version, findings)
@@ -300,11 +306,11 @@ class AzmlLanguageServer(LanguageServer):
             time.sleep(left)
 
     def recheck_all(self) -> None:
-        for uri in list(self.workspace.text_documents):
-            self.schedule_check(uri, delay=0)
+        for document in list(self.workspace.text_documents.values()):
+            self.schedule_check(document.uri, delay=0)  # the URI as the client wrote it
 
     def publish(self, uri: str, context: ScriptContext | None = None) -> None:
-        document = self.workspace.text_documents.get(uri)
+        document = self.open_document(uri)
         if document is None:
             return
         mapper = self.mapper_of(document.source)
@@ -426,7 +432,7 @@ class AzmlLanguageServer(LanguageServer):
 
     def source_of(self, command: str, uri: str) -> str:
         """The editor's text of a script, or the file's when it is not open."""
-        document = self.workspace.text_documents.get(uri)
+        document = self.open_document(uri)
         if document is not None:
             return document.source
         path = path_of(uri)
@@ -476,7 +482,7 @@ class AzmlLanguageServer(LanguageServer):
         listening: asyncio.Future[dict[str, Any]],
     ) -> None:
         def publish() -> None:
-            document = self.workspace.text_documents.get(uri)
+            document = self.open_document(uri)
             mapper = self.mapper_of(document.source if document else "")
             failure = diagnostics.run_failure_to_lsp(result, path_of(uri), mapper)
             if failure is None:

@@ -66,6 +66,21 @@ async def test_diagnostics_appear_and_clear(client: LanguageClient, workspace: P
     await diagnostics_of(client, uri, lambda d: not d)
 
 
+async def test_a_file_name_the_uri_encodes_gets_its_diagnostics(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """Editors percent-encode spaces and commas in URIs (``my%20script%2C%20v2.py``): the
+    script is checked on open and on every change, and published under the client's URI."""
+    code = missing_entry_code()
+    uri = open_script(client, workspace / "my script, v2.py", NO_ENTRY)
+    assert "%20" in uri and "%2C" in uri
+    await diagnostics_of(client, uri, lambda d: code in codes(d))
+    replace_text(client, uri, VALID, 2)
+    await diagnostics_of(client, uri, lambda d: not d)
+    replace_text(client, uri, NO_ENTRY, 3)
+    await diagnostics_of(client, uri, lambda d: code in codes(d))
+
+
 async def test_only_the_latest_version_is_published(
     client: LanguageClient, workspace: Path
 ) -> None:
