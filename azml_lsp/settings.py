@@ -44,7 +44,7 @@ _SUPPRESSION = re.compile(r"^(ignore|noqa)(\[.*\])?$", re.IGNORECASE)
 _TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")
 _TABLE_HEADER = re.compile(r"^\s*\[\[?[^\[\]]+\]\]?\s*(#.*)?$")
 
-ISOLATIONS = ("request", "worker")
+ISOLATIONS = ("request", "reimport", "worker")
 """How ``azml serve`` isolates requests (``azml_lsp.serve.config``)."""
 GENERAL_KEYS = (
     "dialect",

@@ -1,8 +1,9 @@
-"""Bounded load on ``azml serve`` (both isolations) and Azure ML's local inference server
+"""Bounded load on ``azml serve`` (each isolation) and Azure ML's local inference server
 ``azmlinfsrv`` (``azureml-inference-server-http``), side by side in one run.
 
     python benchmarks/serve_load.py [--requests 2000] [--concurrency 20] [--workers 2]
-                                    [--only worker,request,azmlinfsrv] [--soak] [--env TWIN]
+                                    [--only worker,reimport,request,azmlinfsrv] [--soak]
+                                    [--env TWIN]
 
 ``--soak`` is the memory soak: 10,000 requests per service, and the growth of the workers'
 resident memory from the start to the end of the run (the target is under 10 %).
@@ -254,7 +255,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", default="worker,request,azmlinfsrv")
+    parser.add_argument("--only", default="worker,reimport,request,azmlinfsrv")
     parser.add_argument(
         "--soak", action="store_true", help=f"{SOAK_REQUESTS:,} requests: the memory soak"
     )
@@ -268,7 +269,7 @@ def main() -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for isolation in ("worker", "request"):
+        for isolation in ("worker", "reimport", "request"):
             if isolation in chosen:
                 rows.append(measure_azml(isolation, folder, args))
         if args.env:

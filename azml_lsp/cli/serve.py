@@ -51,10 +51,11 @@ dialect_option = click.option(
     "--isolation",
     type=click.Choice(ISOLATIONS),
     default=None,
-    help=f"request: fresh module state per request, as the designer re-imports the script "
-    f"(default: {DEFAULT_ISOLATION}, or the script's declared isolation); worker: the script "
-    "imported once per worker and azureml_main called per request, like an online endpoint's "
-    "init()/run().",
+    help=f"request: every request forked from a template that imported the script, so no "
+    f"module's state carries over (default: {DEFAULT_ISOLATION}, or the script's declared "
+    "isolation); reimport: the script imported again for each request in a warm worker, as the "
+    "designer does (the modules it imports keep their state); worker: the script imported once "
+    "per worker and azureml_main called per request, like an online endpoint's init()/run().",
 )
 @click.option(
     "--api-key",
@@ -131,8 +132,9 @@ def serve(
     """Serve SCRIPT's azureml_main at POST /score (OpenAPI document at /openapi.json).
 
     The script runs in worker processes, never in the server: with --isolation request each
-    request gets a fresh copy of the imported script (forked); with --isolation worker each
-    worker imports it once.
+    request gets a fresh copy of the imported script (forked); with --isolation reimport each
+    request imports the script again in a warm worker; with --isolation worker each worker
+    imports it once.
     The service runs whatever the script does with the request: expose it only to callers you
     trust, and never expose a script that evaluates its input. In a cloud twin (--env), each
     request also starts the twin's interpreter.

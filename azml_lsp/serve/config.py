@@ -19,10 +19,14 @@ DEFAULT_MAX_CONCURRENT = 20
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 DEFAULT_WORKERS = 2
-Isolation = Literal["request", "worker"]
-#: The designer re-imports the script on every real-time request (CONTRACT.md section 9, S9),
-#: and classic ran the module on every web-service call: fresh module state per request.
+Isolation = Literal["request", "reimport", "worker"]
+#: Classic ran the module on every web-service call and the designer re-imports the script on
+#: every real-time request (CONTRACT.md section 9, S2 and S9): fresh module state per request.
+#: ``request`` is the strict form (every module as the import left it, in a forked process);
+#: ``reimport`` is the designer's own (the script's module anew, in the warm host).
 DEFAULT_ISOLATION: Isolation = "request"
+#: Isolations whose calls run in the host process itself (this interpreter only).
+IN_HOST: tuple[Isolation, ...] = ("reimport", "worker")
 #: Extra seconds the server waits past the run's own timeout before it kills the run itself.
 WATCHDOG_GRACE_S = 10.0
 
@@ -44,7 +48,9 @@ class ServeConfig:
     """Expected columns per input name (``input1``, ``input2``), from sample datasets."""
     isolation: Isolation = DEFAULT_ISOLATION
     """``request``: fresh module state per request (the script forked from a template that
-    imported it); ``worker``: the script imported once per worker, called per request."""
+    imported it); ``reimport``: the script's module imported again for each request in the
+    warm worker (the modules it imports keep their state); ``worker``: the script imported
+    once per worker, called per request."""
     python: str | None = None
     env: str | None = None
     """Where requests run: a cloud twin's name or ``local``; None: the runtime's default (the
@@ -68,8 +74,9 @@ def with_environment(config: ServeConfig) -> ServeConfig:
     from azml_lsp.runtime.runner import resolve_environment
 
     env = config.env
-    if config.isolation == "worker" and env is None and config.python is None:
-        env = LOCAL  # not the dialect's twin by default: worker isolation runs here only
+    in_host = config.isolation in IN_HOST
+    if in_host and env is None and config.python is None:
+        env = LOCAL  # not the dialect's twin by default: these isolations run here only
     request = RunRequest(
         script=str(config.script),
         dialect=config.dialect.value,
@@ -77,9 +84,9 @@ def with_environment(config: ServeConfig) -> ServeConfig:
         env=env,
     )
     twin, note = resolve_environment(request, config.dialect, config.script.parent)
-    if config.isolation == "worker" and (twin is not None or config.python is not None):
+    if in_host and (twin is not None or config.python is not None):
         raise ValueError(
-            "--isolation worker runs the script in this interpreter only: "
+            f"--isolation {config.isolation} runs the script in this interpreter only: "
             "drop --env/--python, or serve with --isolation request"
         )
     if twin is not None:

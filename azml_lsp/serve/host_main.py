@@ -9,6 +9,10 @@ once, says it is ready, then answers calls, one at a time:
   calls ``azureml_main`` on the request's frames and writes its answer back through a pipe, then
   exits. Every request starts from the template's state (module globals as the import left
   them), so nothing one request does reaches the next, and a request pays a fork, not an import.
+- ``reimport`` isolation: the host imports the script again (its compiled code, into a new
+  module) and calls ``azureml_main`` itself, as the designer's real-time pipeline re-imports the
+  script on every request: the script's globals start afresh, the modules it imports (the
+  bundle's, pandas) keep their state.
 - ``worker`` isolation: the host calls ``azureml_main`` itself, like an online endpoint's
   ``run()`` after ``init()``: module state persists between the requests of one host.
 
@@ -72,6 +76,8 @@ class ScriptHost:
         self.work = self.base / "work"
         self.work.mkdir()
         self.stack_file = self.base / STACK_FILE
+        self.code: Any = None
+        """The script compiled (reimport isolation executes it again for every call)."""
         self.entry: Any = None
         self.shape: Any = None
         self.extracted: Any = None
@@ -106,7 +112,7 @@ class ScriptHost:
         except Exception as exc:  # a bundle that cannot be extracted: every call reports it
             self.import_error = failure("bundle", str(exc))
             return
-        if self.isolation == "worker":
+        if self.isolation != "request":
             self._limit_this_process()
             arm_stack_dump(self.stack_file)
         else:
@@ -158,37 +164,54 @@ class ScriptHost:
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
     def _import_script(self, search_path: list[str]) -> None:
+        from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
+
+        sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())] + search_path
+        os.chdir(self.work)
+        try:
+            source = Path(self.script).read_bytes()
+            self.code = compile(source, self.script, "exec", dont_inherit=True)
+        except BaseException as exc:
+            self.import_error = script_error(ExceptionFacts.of(exc), self.script, PACKAGE_DIR)
+            return
+        self._execute_script()
+
+    def _execute_script(self) -> bool:
+        """Run the script's compiled code in a new module (replacing the last one in
+        ``sys.modules``) and take its entry point; False, with ``import_error``, when it fails."""
         from azml_lsp.contract import ENTRY_POINT
         from azml_lsp.contract.profile import SCRIPT_MODULE_PREFIX
         from azml_lsp.runtime.tracebacks import PACKAGE_DIR, ExceptionFacts, script_error
 
-        sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())] + search_path
         name = SCRIPT_MODULE_PREFIX + "served"
         module = types.ModuleType(name)
         module.__file__ = self.script
-        os.chdir(self.work)
         try:
-            source = Path(self.script).read_bytes()
-            code = compile(source, self.script, "exec", dont_inherit=True)
             sys.modules[name] = module
-            exec(code, module.__dict__)
+            exec(self.code, module.__dict__)
             self.entry = getattr(module, ENTRY_POINT)
         except BaseException as exc:
             self.import_error = script_error(ExceptionFacts.of(exc), self.script, PACKAGE_DIR)
+            return False
+        self.import_error = None
+        return True
 
     # calls ------------------------------------------------------------------
 
     def call(self, body: bytes) -> Answer | bytes:
         """Answer one request, or give its answer pickled already (never raises)."""
         self.output = ""
-        if self.import_error is not None:
+        if self.import_error is not None and (self.isolation != "reimport" or self.code is None):
             return error_answer(self.import_error)
-        if self.isolation == "worker":
+        if self.isolation != "request":
             self._make_workdir()
             limit = sys.getrecursionlimit()
             output = self.base / OUTPUT_FILE
             try:
                 with captured_output(output):
+                    # reimport: a failed import is this call's answer; the next call tries again
+                    if self.isolation == "reimport" and not self._execute_script():
+                        return error_answer(self.import_error)
                     return self.respond(body)
             finally:
                 sys.setrecursionlimit(limit)  # the host's own code needs its depth back

@@ -55,12 +55,15 @@ def azureml_main(dataframe1=None, dataframe2=None):
 """
 
 
-@pytest.mark.parametrize(("isolation", "expected"), [("request", [2, 2, 2]), ("worker", [2, 3, 4])])
+@pytest.mark.parametrize(
+    ("isolation", "expected"),
+    [("request", [2, 2, 2]), ("reimport", [2, 3, 4]), ("worker", [2, 3, 4])],
+)
 def test_what_a_request_writes_in_the_bundle(
     tmp_path: Path, isolation: str, expected: list[int]
 ) -> None:
-    """request isolation: each request gets its own copy of the bundle's files; worker
-    isolation: a worker's requests share one."""
+    """request isolation: each request gets its own copy of the bundle's files; reimport and
+    worker isolation: a worker's requests share one."""
     bundle = tmp_path / "bundle"
     bundle.mkdir()
     (bundle / "notes.txt").write_text("shipped with the bundle\n")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from azml_lsp.serve.launch import ServiceProcess
 from tests.serve.conftest import FIXTURES
@@ -30,3 +31,21 @@ def test_health_says_where_requests_run(scored: ServiceProcess) -> None:
     health = httpx.get(f"{scored.url}/health", timeout=10).json()
     assert health["environment"].startswith(f"local: Python {platform.python_version()}")
     assert "requests run in local: Python" in scored.log
+
+
+@pytest.mark.parametrize("isolation", ["reimport", "worker"])
+def test_isolations_in_this_process_are_refused_with_another_python(isolation: str) -> None:
+    """reimport and worker isolation call the script in the host: with ``--python`` (or a
+    twin) the command stops and says which isolation to use instead."""
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "azml_lsp", "serve", str(FIXTURES / "scored.py")),
+            *("--isolation", isolation, "--python", sys.executable, "--port", "0"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"--isolation {isolation} runs the script in this interpreter only" in done.stderr
+    assert "--isolation request" in done.stderr

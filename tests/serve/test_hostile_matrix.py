@@ -26,9 +26,10 @@ from tests.twins.conftest import ensure_twin
 from tests.twins.test_hostile_matrix import in_python_2
 
 ARGS = ["--workers", "1", "--timeout", str(TIMEOUT_S), "--memory-mb", "2048"]
-#: (isolation, environment): both isolations here, request isolation in two twins.
+#: (isolation, environment): every isolation here, request isolation in two twins.
 SETUPS = (
     ("request", "local"),
+    ("reimport", "local"),
     ("worker", "local"),
     ("request", "designer"),
     ("request", "classic-py27"),

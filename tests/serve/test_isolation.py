@@ -1,5 +1,7 @@
 """``--isolation request`` gives every request the script as its import left it; ``--isolation
-worker`` imports it once per worker, so module state carries from one request to the next."""
+reimport`` imports the script again for every request in a warm worker (the modules it imports
+keep their state); ``--isolation worker`` imports it once per worker, so module state carries
+from one request to the next."""
 
 from __future__ import annotations
 
@@ -72,7 +74,60 @@ def test_worker_isolation_keeps_module_state_until_the_worker_is_replaced(
     assert after_pid != first_pid
 
 
-@pytest.mark.parametrize("isolation", ["request", "worker"])
+TALLY = """import os
+
+import pandas as pd
+import tally  # a module of the Script Bundle: imported once per worker
+
+if os.path.exists({flag!r}):
+    raise RuntimeError("the flag file is there")
+
+calls = []  # the script's own state: fresh for every request under reimport
+
+
+def azureml_main(dataframe1=None, dataframe2=None):
+    calls.append(int(dataframe1["n"].iloc[0]))
+    tally.seen.append(int(dataframe1["n"].iloc[0]))
+    return pd.DataFrame(
+        {{
+            "seen": [",".join(map(str, calls))],
+            "bundle": [",".join(map(str, tally.seen))],
+            "pid": [os.getpid()],
+        }}
+    ),
+"""
+
+
+def test_reimport_isolation_gives_each_request_a_fresh_script_module(tmp_path: Path) -> None:
+    """As the designer re-imports the script on every request: its globals start afresh, a
+    bundle module it imports keeps its state, and a request whose import fails gets the error
+    while the next one imports the script again."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "tally.py").write_text("seen = []\n", encoding="utf-8")
+    flag = tmp_path / "fail-the-import"
+    script = tmp_path / "tallied.py"
+    script.write_text(TALLY.format(flag=str(flag)), encoding="utf-8")
+    args = ["--workers", "1", "--timeout", "20", "--isolation", "reimport", "--bundle", str(bundle)]
+    with (
+        ServiceProcess(script, args, env={"AZML_ENV": "local"}) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+        assert service.health()["isolation"] == "reimport"
+        rows = [call(http, "add", n).json()["Results"]["output1"][0] for n in (1, 2)]
+        flag.write_text("", encoding="utf-8")
+        failed = call(http, "add", 3)
+        flag.unlink()
+        after = call(http, "add", 4).json()["Results"]["output1"][0]
+    assert [(r["seen"], r["bundle"]) for r in rows] == [("1", "1"), ("2", "1,2")]
+    assert rows[0]["pid"] == rows[1]["pid"] == after["pid"]  # one warm worker throughout
+    assert failed.status_code == 400  # the script's own error, as at any other import
+    (detail,) = failed.json()["error"]["details"]
+    assert "the flag file is there" in detail["message"] and detail["line"] == 7
+    assert (after["seen"], after["bundle"]) == ("4", "1,2,4")
+
+
+@pytest.mark.parametrize("isolation", ["request", "reimport", "worker"])
 def test_the_scripts_declared_isolation_is_used(tmp_path: Path, isolation: str) -> None:
     with serve(tmp_path, "", header=f"# azml: isolation={isolation}\n") as service:
         assert service.health()["isolation"] == isolation

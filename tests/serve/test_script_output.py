@@ -37,7 +37,7 @@ def logged(service: ServiceProcess, text: str, wait_s: float = 10.0) -> bool:
     return True
 
 
-@pytest.mark.parametrize("isolation", ["request", "worker"])
+@pytest.mark.parametrize("isolation", ["request", "reimport", "worker"])
 def test_script_output_is_logged_with_the_request_id(tmp_path: Path, isolation: str) -> None:
     script = tmp_path / "prints.py"
     script.write_text(PRINTS, encoding="utf-8")
