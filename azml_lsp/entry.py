@@ -42,12 +42,16 @@ def _exit_without_teardown(command: Callable[[], Any]) -> NoReturn:
     its result is out. Any other exception ends the process as usual."""
     import atexit
     import os
+    import threading
 
     try:
         command()
         code = 0
     except SystemExit as exc:
         code = _exit_status(exc.code)
+    shutdown = getattr(threading, "_shutdown", None)  # what the interpreter does first
+    if shutdown is not None:
+        shutdown()  # joins threads that are not daemons
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # a closed or broken stream: nothing to flush
