@@ -34,7 +34,7 @@ from azml_lsp.server import (
     migration,
 )
 from azml_lsp.server.config import ConfigError, ServerConfig
-from azml_lsp.server.freed_memory import FreedMemory, give_back_freed_memory
+from azml_lsp.server.freed_memory import FreedMemory, trim_after_warm_up
 from azml_lsp.server.jedi_features import ScriptView
 from azml_lsp.server.jedi_project import (
     bundle_sys_path,
@@ -533,7 +533,7 @@ async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -
     ls._loop = asyncio.get_running_loop()
     root = ls.workspace.root_path or str(Path.cwd())
     ls.jedi.start_warm_up(
-        root, then=(ls.warm_up_checks, give_back_freed_memory), wait_quiet=ls.wait_quiet
+        root, then=(ls.warm_up_checks, trim_after_warm_up), wait_quiet=ls.wait_quiet
     )
     threading.Thread(target=ls.warm_members, name="azml-members", daemon=True).start()
     if ls.config.prestart_worker:

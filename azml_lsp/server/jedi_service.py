@@ -91,13 +91,13 @@ class JediService:
         """Queue the warm-up, step by step, then the steps ``then`` (the caller's own warming
         up). After the first step (pandas' inference, which the checker waits for), each step is
         queued only once ``wait_quiet`` returns (it blocks until no request has come for a
-        moment): a step holds the interpreter for up to a second (a full garbage collection,
-        say), and should not land between a user's keystrokes. No automatic collection runs
-        during a step (one would walk every object the step has built so far, for as much as
-        half a second while a user waits for a completion); what the step leaves is then frozen
-        out of the collector, so later automatic collections walk only what was made since.
-        Its garbage is collected by the last step,
-        :func:`~azml_lsp.server.freed_memory.give_back_freed_memory`, when the user pauses."""
+        moment): a step holds the interpreter for up to half a second, and should not land
+        between a user's keystrokes. No automatic collection runs during a step (one would walk
+        every object the step has built so far, for as much as half a second while a user waits
+        for a completion); what the step leaves is then frozen out of the collector, so later
+        automatic collections walk only what was made since. Garbage frozen with it waits for
+        the full collection that follows a document's close
+        (:func:`~azml_lsp.server.freed_memory.give_back_freed_memory`)."""
         self._root = root
         started = time.perf_counter()
         steps: list[Callable[[], Any]] = [self._infer_pandas, self._warm_more, *then]
