@@ -2,7 +2,7 @@
 ``azmlinfsrv`` (``azureml-inference-server-http``), side by side in one run.
 
     python benchmarks/serve_load.py [--requests 2000] [--concurrency 20] [--workers 2]
-                                    [--only worker,reimport,request,azmlinfsrv] [--soak]
+                                    [--only request,reimport,worker,azmlinfsrv] [--soak]
                                     [--env TWIN]
 
 ``--soak`` is the memory soak: 10,000 requests per service, and the growth of the workers'
@@ -41,6 +41,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from azml_lsp.serve.config import ISOLATIONS
 from azml_lsp.serve.launch import ServiceProcess
 
 #: Measured on this machine's Python: created cloud twins must not change what is measured.
@@ -255,7 +256,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", default="worker,reimport,request,azmlinfsrv")
+    parser.add_argument("--only", default=",".join((*ISOLATIONS, PEER)))
     parser.add_argument(
         "--soak", action="store_true", help=f"{SOAK_REQUESTS:,} requests: the memory soak"
     )
@@ -269,7 +270,7 @@ def main() -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for isolation in ("worker", "reimport", "request"):
+        for isolation in ISOLATIONS:
             if isolation in chosen:
                 rows.append(measure_azml(isolation, folder, args))
         if args.env:

@@ -1,7 +1,7 @@
 """Every hostile script of ``tests/hostile_scripts.py`` through ``azml serve`` with one worker,
-in both isolations here and with request isolation in the designer and classic-py27 twins (the
+in every isolation here and with request isolation in the designer and classic-py27 twins (the
 template runs in the twin's Python 3.6 or 2.7): each request is answered as its case says, and the probe request after
-it is unaffected (with ``--isolation worker`` a worker that died or overran has been replaced)."""
+it is unaffected (with ``--isolation reimport`` or ``worker`` a worker that died or overran has been replaced)."""
 
 from __future__ import annotations
 
