@@ -50,7 +50,10 @@ def check_source(
                 f"{name} failed on this script ({type(exc).__name__}: {exc}); "
                 f"its rules ({', '.join(check.codes)}) were not checked",
             )
-    return sorted(_unsuppressed(ctx), key=lambda d: (d.line, d.column, d.code))
+    try:
+        return sorted(_unsuppressed(ctx), key=lambda d: (d.line, d.column, d.code))
+    finally:
+        ctx.release()
 
 
 def _unsuppressed(ctx: Context) -> list[Diagnostic]:

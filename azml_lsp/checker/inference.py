@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from azml_lsp.checker.context import FunctionNode
+from azml_lsp.checker.pausing import pause_point
 
 if TYPE_CHECKING:
     from azml_lsp.checker.context import Context
@@ -181,6 +182,7 @@ class Inference:
                 self._jedi_script = jedi.Script(self.ctx.source, path=self.ctx.path)
             _, _, end_line, end_column = self.ctx.span(node)
             self.jedi_calls += 1
+            pause_point()
             # just after the expression: jedi then infers all of it (a call's result, not an argument)
             names = self._jedi_script.infer(end_line, max(end_column - 1, 0))
         except Exception:

@@ -6,7 +6,8 @@ folder, and parso writes each pickle in place. A second process (the language se
 file, the inference fails, and a diagnostic or a go-to-definition silently goes missing; two
 processes that make the cache folder at once fail the same way. Here each pickle is written to
 a private file and renamed into place, an unreadable pickle is a cache miss, and a folder made
-meanwhile by another process is used.
+meanwhile by another process is used. Loading a pickle is also a :func:`pause_point`: background
+inference steps aside there for a user's request.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from typing import Any
+
+from azml_lsp.checker.pausing import pause_point
 
 _installed = False
 
@@ -62,6 +65,7 @@ def _atomic_writer(hashed_path: Callable[..., str]) -> Callable[..., None]:
 
 def _tolerant_reader(load: Callable[..., Any]) -> Callable[..., Any]:
     def read(*args: Any, **kwargs: Any) -> Any:
+        pause_point()
         try:
             return load(*args, **kwargs)
         except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):

@@ -283,7 +283,7 @@ class AzmlLanguageServer(LanguageServer):
         if not use_jedi:
             loop = asyncio.get_running_loop()
             return loop.run_in_executor(self.thread_pool, check, source, context, False)
-        return asyncio.ensure_future(self.jedi.call(check, source, context, True))
+        return asyncio.ensure_future(self.jedi.call_in_background(check, source, context, True))
 
     def _publish_if_current(
         self, uri: str, version: int | None, context: ScriptContext, findings: list[Any]
@@ -521,11 +521,18 @@ def _uri(params: Any) -> str:
 
 
 @server.feature(types.INITIALIZE)
-def initialize(ls: AzmlLanguageServer, params: types.InitializeParams) -> None:
+async def initialize(ls: AzmlLanguageServer, params: types.InitializeParams) -> None:
+    """Read the client's options, and import pandas before answering: jedi's inference imports
+    it into this process anyway, and its compiled modules hold the interpreter for up to half a
+    second, which must not fall between a user's keystrokes."""
     try:
         ls.config = ls.config.updated(params.initialization_options)
     except ConfigError as exc:
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, str(exc)))
+    try:
+        await ls.jedi.import_module("pandas")
+    except ImportError:
+        logger.info("pandas is not installed beside the server: completions come from jedi alone")
 
 
 @server.feature(types.INITIALIZED)
@@ -533,7 +540,9 @@ async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -
     ls._loop = asyncio.get_running_loop()
     root = ls.workspace.root_path or str(Path.cwd())
     ls.jedi.start_warm_up(
-        root, then=(ls.warm_up_checks, trim_after_warm_up), wait_quiet=ls.wait_quiet
+        root,
+        then=(ls.warm_up_checks, trim_after_warm_up),
+        wait_quiet=ls.wait_quiet,
     )
     threading.Thread(target=ls.warm_members, name="azml-members", daemon=True).start()
     if ls.config.prestart_worker:

@@ -30,8 +30,10 @@ from jedi.api.classes import Completion
 from lsprotocol import types
 
 from azml_lsp.checker.parse_cache_files import share_parse_cache_safely
+from azml_lsp.checker.pausing import set_pause_hook
 from azml_lsp.contract import DEFAULT_DIALECT, RECOMMENDED_SIGNATURE
 from azml_lsp.server import jedi_features
+from azml_lsp.server.interactive import InteractiveRequests
 from azml_lsp.server.jedi_features import ScriptView
 from azml_lsp.server.jedi_project import project_for
 
@@ -68,9 +70,12 @@ def _no_automatic_collection() -> Iterator[None]:
 class JediService:
     """Runs jedi calls in one thread and keeps the last completion list for resolve."""
 
-    def __init__(self) -> None:
+    def __init__(self, interactive: InteractiveRequests | None = None) -> None:
         share_parse_cache_safely()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="azml-jedi")
+        self.interactive = interactive or InteractiveRequests()
+        self._queued = 0  # calls of requests waiting for the thread
+        set_pause_hook(lambda: self.interactive.step_aside(self.has_queued_calls))
         self._warm = threading.Event()
         self._lock = threading.Lock()
         self._completions: dict[str, Completion] = {}
@@ -134,7 +139,7 @@ class JediService:
 
     def _submit(self, function: Callable[..., Any], *args: Any) -> None:
         with contextlib.suppress(RuntimeError):  # shut down meanwhile: nothing left to warm
-            self._pool.submit(function, *args)
+            self._pool.submit(self.interactive.in_background(function), *args)
 
     def _warm_more(self) -> None:
         """Signatures, module completions and a hover."""
@@ -157,9 +162,39 @@ class JediService:
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking jedi work (``function(*args)``) in the jedi thread; cancelling the
-        caller drops it if it has not started."""
+        caller drops it if it has not started. Background work under way steps aside at its
+        next pause point only when nothing waits for the thread (see :meth:`has_queued_calls`)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, function, *args)
+        with self._lock:
+            self._queued += 1
+        waiting = [True]
+
+        def no_longer_waiting() -> None:
+            with self._lock:
+                if waiting[0]:
+                    waiting[0] = False
+                    self._queued -= 1
+
+        def run() -> T:
+            no_longer_waiting()
+            return function(*args)
+
+        try:
+            return await loop.run_in_executor(self._pool, run)
+        finally:
+            no_longer_waiting()  # dropped unrun
+
+    async def call_in_background(self, function: Callable[..., T], *args: Any) -> T:
+        """Like :meth:`call`, for work nobody waits for (a check): it pauses at its pause points
+        while a user's request is answered."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, self.interactive.in_background(function), *args
+        )
+
+    def has_queued_calls(self) -> bool:
+        """Whether a request's jedi work waits for the thread."""
+        return self._queued > 0
 
     async def import_module(self, name: str) -> None:
         """Import ``name`` in the jedi thread. jedi imports compiled modules (pandas' own) into
