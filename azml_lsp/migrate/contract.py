@@ -107,6 +107,29 @@ def rewrite_returns(src: Source) -> Changes:
     return changes
 
 
+def pristine_inputs(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+    """The parameters of ``azureml_main`` that hold the module's input frame as passed: a
+    default RangeIndex and text column names. A parameter qualifies when the function never
+    rebinds it, sets its attributes, calls it with ``inplace=`` or stores a column under a key
+    that is not text."""
+    func = entry_function(tree)
+    if func is None:
+        return {}
+    names = {a.arg for a in func.args.posonlyargs + func.args.args}
+    for node in own_nodes(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.discard(node.id)
+        elif isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.value, ast.Name):
+            stored = not isinstance(node.ctx, ast.Load)
+            if stored and not (isinstance(node, ast.Subscript) and _is_text(node.slice)):
+                names.discard(node.value.id)
+        elif isinstance(node, ast.Call) and any(k.arg == "inplace" for k in node.keywords):
+            receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if isinstance(receiver, ast.Name):
+                names.discard(receiver.id)
+    return dict.fromkeys(names, func)
+
+
 class _IndexState:
     """Whether a frame in ``azureml_main`` has the default index: default, changed, unknown."""
 
