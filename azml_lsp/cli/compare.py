@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,7 +73,8 @@ def compare(
     """
     from azml_lsp.cli.run import build_request
     from azml_lsp.compare.report import verdict, write_comparison
-    from azml_lsp.compare.runs import compare_runs
+    from azml_lsp.compare.runs import compare_runs, preflight
+    from azml_lsp.runtime.runner import RequestError
 
     if len(envs) != 2:
         raise click.UsageError(
@@ -94,6 +96,11 @@ def compare(
         python=None,
         env=envs[0],
     )
+    try:
+        preflight((request, replace(request, env=envs[1])))
+    except RequestError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     comparison = compare_runs(request, (envs[0], envs[1]), folder, rtol, atol)
     page, summary = write_comparison(comparison, folder)
     if as_json:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from azml_lsp import atomic
-from azml_lsp.compare.runs import Comparison, compare_requests
+from azml_lsp.compare.runs import Comparison, compare_requests, preflight
 from azml_lsp.migrate.bundlezip import write_zip
 from azml_lsp.migrate.files import MigratedFile, zips_of
 from azml_lsp.migrate.model import Target
@@ -28,7 +28,13 @@ def verify(
 ) -> Comparison:
     """Run ``original`` in ``source_env`` and the migrated script (written under
     ``out_dir/migrated``, with its migrated bundle: a folder, or a zip of the same name) in the
-    target; compare the outputs."""
+    target; compare the outputs. Raises RequestError, before any run, for a missing input or
+    an environment that cannot run."""
+    before = replace(original, env=source_env, dialect=source_dialect)
+    target_request = replace(
+        original, env=target.env, dialect=target.dialect.value, target_python=None
+    )
+    preflight((before, target_request))
     folder = out_dir / "migrated"
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / Path(original.script).name
@@ -52,13 +58,5 @@ def verify(
             with atomic.atomic_path(copy) as temp:
                 write_zip(source, replaced, temp)
             migrated_bundle = str(copy)
-    before = replace(original, env=source_env, dialect=source_dialect)
-    after = replace(
-        original,
-        script=str(script),
-        bundle=migrated_bundle,
-        env=target.env,
-        dialect=target.dialect.value,
-        target_python=None,
-    )
+    after = replace(target_request, script=str(script), bundle=migrated_bundle)
     return compare_requests((before, after), out_dir, rtol, atol)

@@ -96,3 +96,39 @@ def test_rule_explains_a_migration_code() -> None:
     done = azml("rule", "AZ701")
     assert done.returncode == 0
     assert "python2-integer-division" in done.stdout
+
+
+HEADERLESS = """import urllib2
+
+
+def azureml_main(frame1):
+    total = 0
+    print "rows:", len(frame1)
+    return frame1.ix[:, 1], frame1
+"""
+
+
+def test_lines_are_the_original_s_and_after_write_the_written_file_s(tmp_path: Path) -> None:
+    script = tmp_path / "old.py"
+    script.write_text(HEADERLESS)
+    shown = azml("migrate", script, "--to", "designer")
+    assert shown.returncode == 0, shown.stderr
+    assert f"{script}:1: AZ702 rewrote: `import urllib2`" in shown.stderr
+    assert f"{script}:6: AZ302 rewrote: `print" in shown.stderr
+    assert f"{script}:7: AZ401 rewrote: `.ix` -> `.iloc`" in shown.stderr
+    written = azml("migrate", script, "--to", "designer", "--write")
+    assert written.returncode == 0, written.stderr
+    lines = script.read_text().splitlines()
+    assert f"{script}:8: AZ401 rewrote" in written.stderr
+    assert lines[7] == "    return frame1.iloc[:, 1],"
+
+
+def test_unknown_source_and_against_without_verify_are_refused(tmp_path: Path) -> None:
+    script = tmp_path / "old.py"
+    script.write_text(HEADERLESS)
+    unknown = azml("migrate", script, "--to", "designer", "--from", "nowhere")
+    assert unknown.returncode == 2
+    assert "--from nowhere: unknown twin 'nowhere': known twins are" in unknown.stderr
+    against = azml("migrate", script, "--to", "designer", "--against", script)
+    assert against.returncode == 2 and "give --verify too" in against.stderr
+    assert script.read_text() == HEADERLESS
