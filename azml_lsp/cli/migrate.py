@@ -176,6 +176,7 @@ def _verify(
     )  # fmt: skip
     comparison = verify(request, origin, dialect, text, modules, target, folder, rtol, atol)
     page, summary = write_comparison(comparison, folder)
+    report["verdict"] = verdict(comparison)
     report["comparison"] = comparison.to_json()
     report["report"] = str(page)
     if not as_json:
