@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from azml_lsp.migrate.contract import pristine_inputs
+from azml_lsp.migrate.contract import input_frames, pristine_inputs
 from azml_lsp.migrate.model import Changes, Edit, Source
 
 PANDAS_TOOLS = {
@@ -28,7 +28,7 @@ def rewrite_pandas(src: Source) -> Changes:
     """``.ix``, ``as_matrix()``, ``sort()``, ``append()``, ``set_value``/``get_value``."""
     changes = Changes()
     pandas_name = _pandas_alias(src.tree)
-    inputs = pristine_inputs(src.tree)
+    inputs, frames = pristine_inputs(src.tree), input_frames(src.tree)
     for node in ast.walk(src.tree):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
             if node.value.attr == "ix":
@@ -38,7 +38,7 @@ def rewrite_pandas(src: Source) -> Changes:
             if method == "as_matrix":
                 _as_matrix(src, node, node.func, changes)
             elif method == "sort":
-                _sort(src, node, node.func, changes)
+                _sort(src, node, node.func, _is_input(src, node.func.value, frames), changes)
             elif method == "append":
                 _append(src, node, node.func, pandas_name, changes)
             elif method in ("set_value", "get_value"):
@@ -186,12 +186,25 @@ def _as_matrix(src: Source, node: ast.Call, func: ast.Attribute, changes: Change
     changes.edits.append(src.replace(node, new, "AZ401", f"`.as_matrix()` -> `{new}`"))
 
 
-def _sort(src: Source, node: ast.Call, func: ast.Attribute, changes: Changes) -> None:
+def _sort(
+    src: Source, node: ast.Call, func: ast.Attribute, is_frame: bool, changes: Changes
+) -> None:
+    """``DataFrame.sort(columns, ...)`` sorted by its columns, ``sort()`` without them by the
+    index; ``list.sort()`` is left alone; on a receiver not known to be a DataFrame, a sort
+    without text columns is listed."""
     keywords = {k.arg for k in node.keywords}
     by = node.args[:1]
     first_is_columns = bool(by) and (
-        _is_text(by[0]) or (isinstance(by[0], ast.List) and all(_is_text(e) for e in by[0].elts))
+        is_frame
+        or _is_text(by[0])
+        or (isinstance(by[0], ast.List) and all(_is_text(e) for e in by[0].elts))
     )
+    if is_frame and not (first_is_columns or keywords & {"columns", "by"}):
+        changes.edits.append(
+            _attr_edit(src, func, "sort_index", "AZ401",
+                       "`.sort()` of an input frame without columns -> `.sort_index()`")
+        )  # fmt: skip
+        return
     if not (first_is_columns or keywords & {"columns", "by"}):
         if keywords & {"key", "reverse", "cmp"}:
             return  # list.sort

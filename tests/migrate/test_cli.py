@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.migrate.cli import azml
@@ -132,3 +133,42 @@ def test_unknown_source_and_against_without_verify_are_refused(tmp_path: Path) -
     against = azml("migrate", script, "--to", "designer", "--against", script)
     assert against.returncode == 2 and "give --verify too" in against.stderr
     assert script.read_text() == HEADERLESS
+
+
+RICH = """# azml: dialect=classic dataset2=in.csv
+import urllib2
+from sklearn.cross_validation import train_test_split
+from pandas.tools.merge import concat
+
+
+def azureml_main(frame1):
+    print "rows", len(frame1)
+    try:
+        n = int(frame1.shape[0])
+    except ValueError, e:
+        n = 0
+    for key, value in {'a': 1}.iteritems():
+        pass
+    half = n / 2
+    ratio = frame1['a'] / n
+    frame1.set_value(0, 'a', frame1.get_value(0, 'a'))
+    top = frame1.sort('a').ix[0, 'a']
+    return [frame1.ix[frame1['a'] > half]]
+"""
+
+
+def test_every_code_a_migration_names_is_explained_by_azml_rule(tmp_path: Path) -> None:
+    script = tmp_path / "rich.py"
+    script.write_text(RICH)
+    done = azml("migrate", script, "--to", "designer", "--json")
+    assert done.returncode == 0, done.stderr
+    codes = {line.split()[1] for line in json.loads(done.stdout)["findings"]}
+    expected = {"AZ302", "AZ303", "AZ401", "AZ406", "AZ701", "AZ702", "AZ703", "AZ704",
+                "AZ705"}  # fmt: skip
+    assert expected <= codes, codes
+    listed = [line for line in json.loads(done.stdout)["findings"] if ".ix` takes" in line]
+    assert len(listed) == 1 and "sort_values('a').ix[0, 'a']" in listed[0], listed
+    for code in sorted(codes):
+        explained = azml("rule", code)
+        assert explained.returncode == 0, explained.stderr
+        assert explained.stdout.startswith(f"## {code} "), explained.stdout[:200]

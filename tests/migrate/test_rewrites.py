@@ -206,3 +206,34 @@ def test_port_mapping_is_warned_when_only_dataset2_is_connected() -> None:
     assert [(f.code, f.line) for f in warned.listed] == [("AZ705", 2)]
     assert "`frame1`" in warned.listed[0].message
     assert not classic(source, connected=(True, False)).listed
+
+
+def test_an_index_changed_in_place_is_reset() -> None:
+    source = (
+        "def azureml_main(df, other):\n"
+        "    df.sort_values('a', inplace=True)\n"
+        "    out = df.copy()\n"
+        "    other.fillna(0, inplace=True)\n"
+        "    other.drop('x', axis=1, inplace=True)\n"
+        "    return {}\n"
+    )
+    sorted_first = classic(source.format("out"))
+    assert sorted_first.text.endswith("    return out.reset_index(drop=True),\n")
+    kept = classic(source.format("other"))
+    assert kept.text.endswith("    return other,\n") and not kept.listed
+    reset = classic(
+        source.format("df").replace(
+            "    out =", "    df.reset_index(drop=True, inplace=True)\n    out ="
+        )
+    )
+    assert reset.text.endswith("    return df,\n") and not reset.listed
+
+
+def test_sort_of_an_input_frame_without_columns_sorts_its_index() -> None:
+    source = (
+        "def azureml_main(df):\n    df.sort(inplace=True)\n    return df.sort(ascending=False)\n"
+    )
+    migration = classic(source)
+    assert "    df.sort_index(inplace=True)\n" in migration.text
+    assert "    return df.sort_index(ascending=False).reset_index(drop=True),\n" in migration.text
+    assert not migration.listed

@@ -84,11 +84,13 @@ INPUT_IX = """import urllib2
 
 
 def azureml_main(frame1):
-    first = frame1.ix[0, 'name']
-    top = frame1.ix[0:1]
-    top['score2'] = frame1.ix[:, 1]
-    top['first'] = first
-    return top
+    ranked = frame1.copy()
+    ranked.sort('score', ascending=False, inplace=True)
+    ranked['first'] = frame1.ix[0, 'name']
+    ranked['second_score'] = frame1.ix[1, 1]
+    ranked['top_two'] = len(frame1.ix[0:1])
+    ranked['by_index'] = frame1.sort(ascending=False).ix[:, 'name'].values
+    return ranked
 """
 
 
@@ -108,7 +110,9 @@ def test_write_with_verify_runs_the_original_then_replaces_it(
     migrated = script.read_text()
     assert "import urllib.request" in migrated, "the Python 2 import ran in the classic twin"
     assert "frame1.loc[0, 'name']" in migrated and "frame1.loc[0:1]" in migrated
-    assert "frame1.iloc[:, 1]" in migrated
+    assert "frame1.iloc[1, 1]" in migrated
+    assert "frame1.sort_index(ascending=False).loc[:, 'name']" in migrated
+    assert "    return ranked.reset_index(drop=True),\n" in migrated, "sorted in place"
 
 
 def test_a_missing_input_stops_verify_and_write(tmp_path: Path, classic_twin: str) -> None:
