@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from azml_lsp.cli.compare import run_comparison_options
+from azml_lsp.cli.compare import echo_verdict, run_comparison_options
 from azml_lsp.migrate.files import MigratedFile
 from azml_lsp.migrate.model import Target
 
@@ -180,6 +180,5 @@ def _verify(
     report["comparison"] = comparison.to_json()
     report["report"] = str(page)
     if not as_json:
-        click.echo(verdict(comparison))
-        click.echo(f"report: {page}\nsummary: {summary}")
+        echo_verdict(comparison, request, page, summary)
     return 0 if comparison.equal else 1 if comparison.runs_ok else 2

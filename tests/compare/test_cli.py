@@ -28,3 +28,12 @@ def test_unknown_env_and_missing_inputs_stop_before_any_run(tmp_path: Path) -> N
         assert not out.exists(), "a run started"
     missing = azml("compare", tmp_path / "none.py", "--env", "local", "--env", "local")
     assert missing.returncode == 2 and "none.py: script not found" in missing.stderr
+
+
+def test_runs_that_fail_without_any_input_get_a_hint(tmp_path: Path) -> None:
+    script = tmp_path / "s.py"
+    script.write_text(SCRIPT.replace("dataframe1,", "dataframe1.copy(),"))
+    done = azml("compare", script, "--env", "local", "--env", "local", "--out", tmp_path / "c")
+    assert done.returncode == 2
+    assert f"the local run failed at {script}:2: AttributeError" in done.stdout
+    assert "hint: no input was given: --dataset1 FILE" in done.stdout
