@@ -75,7 +75,8 @@ class TableDiff:
         if self.differing_cells:
             first = self.cells[0]
             parts.append(
-                f"{self.differing_cells} differing cells, the first in column {first.column} "
+                f"{self.differing_cells} differing cell{'s' if self.differing_cells > 1 else ''}"
+                f", the first in column {first.column} "
                 f"row {first.row} ({first.left or 'missing'} vs {first.right or 'missing'})"
             )
         return f"port {self.port}: " + "; ".join(parts)
