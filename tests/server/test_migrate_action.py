@@ -150,3 +150,14 @@ async def test_listed_places_point_at_the_document_s_lines(
     (note,) = [d for d in action.diagnostics or [] if d.code == "AZ701"]
     assert note.range.start.line == 5, "the division is on the document's sixth line"
     assert "line 7 of the migrated script" in note.message
+
+
+async def test_verify_with_a_missing_declared_input_names_it_before_any_run(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = CLASSIC_PY2.replace("dialect=classic", "dialect=classic dataset1=gone.csv")
+    uri = open_script(client, workspace / "gone_input.py", text)
+    params = types.ExecuteCommandParams("azml.migrateVerify", [{"uri": uri}])
+    with pytest.raises(JsonRpcException, match=r"--dataset1: .*gone\.csv: file not found"):
+        await client.workspace_execute_command_async(params)
+    assert not (workspace / "azml-out" / "migrate-gone_input").exists()
