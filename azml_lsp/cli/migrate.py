@@ -111,15 +111,13 @@ def migrate(
     }  # fmt: skip
     status = 0
     if verify:  # before --write replaces the original, which the source twin runs
-        from azml_lsp.runtime.runner import RequestError
-
         try:
             status = _verify(
                 script, main.text if against is None else files.read(against), modules,
                 origin, dialect.value, target, dataset1, dataset2, bundle, out_dir, rtol, atol,
                 timeout, report, as_json,
             )  # fmt: skip
-        except RequestError as exc:
+        except ValueError as exc:  # RequestError: an input or twin missing
             click.echo(f"error: {exc} (nothing was run or written)", err=True)
             sys.exit(2)
     try:

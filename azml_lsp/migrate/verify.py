@@ -10,6 +10,7 @@ from pathlib import Path
 from azml_lsp import atomic
 from azml_lsp.compare.runs import Comparison, compare_requests, preflight
 from azml_lsp.migrate.bundlezip import write_zip
+from azml_lsp.migrate.encoding import encode
 from azml_lsp.migrate.files import MigratedFile, zips_of
 from azml_lsp.migrate.model import Target
 from azml_lsp.runtime.model import RunRequest
@@ -38,7 +39,7 @@ def verify(
     folder = out_dir / "migrated"
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / Path(original.script).name
-    atomic.write_text(script, migrated_text)
+    atomic.write_bytes(script, encode(migrated_text, script))
     migrated_bundle = original.bundle
     if original.bundle and Path(original.bundle).is_dir():
         copy = folder / "bundle"
@@ -46,8 +47,8 @@ def verify(
         shutil.copytree(original.bundle, copy)
         root = Path(original.bundle)
         for item in bundle:
-            atomic.write_text(copy / item.path.resolve().relative_to(root.resolve()),
-                              item.migration.text)  # fmt: skip
+            module = copy / item.path.resolve().relative_to(root.resolve())
+            atomic.write_bytes(module, encode(item.migration.text, module))
         migrated_bundle = str(copy)
     elif original.bundle:
         source = Path(original.bundle).resolve()

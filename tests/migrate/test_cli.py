@@ -172,3 +172,28 @@ def test_every_code_a_migration_names_is_explained_by_azml_rule(tmp_path: Path) 
         explained = azml("rule", code)
         assert explained.returncode == 0, explained.stderr
         assert explained.stdout.startswith(f"## {code} "), explained.stdout[:200]
+
+
+def test_a_latin_1_script_is_written_back_in_latin_1(tmp_path: Path) -> None:
+    script = tmp_path / "latin.py"
+    script.write_bytes(
+        b"# -*- coding: latin-1 -*-\n"
+        b"def azureml_main(frame1):\n"
+        b'    print "caf\xe9", len(frame1)\n'
+        b'    frame1["label"] = "caf\xe9"\n'
+        b"    return frame1\n"
+    )
+    shown = azml("migrate", script, "--to", "designer")
+    assert '+    print("café", len(frame1))' in shown.stdout, shown.stderr
+    done = azml("migrate", script, "--to", "designer", "--write")
+    assert done.returncode == 0, done.stderr
+    data = script.read_bytes()
+    assert data.startswith(b"# -*- coding: latin-1 -*-\n# azml: dialect=designer env=designer\n")
+    assert b'print("caf\xe9", len(frame1))' in data
+    (tmp_path / "in.csv").write_text("a\n1\n")
+    ran = azml("run", script, "--env", "local", "--dataset1", tmp_path / "in.csv",
+               "--out", tmp_path / "out")  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert (tmp_path / "out" / "result_dataset.csv").read_text(
+        encoding="utf-8"
+    ) == "a,label\n1,café\n"

@@ -126,3 +126,24 @@ def test_a_missing_input_stops_verify_and_write(tmp_path: Path, classic_twin: st
     assert f"--dataset1: {tmp_path / 'no.csv'}: file not found" in done.stderr
     assert "nothing was run or written" in done.stderr
     assert script.read_text() == INPUT_IX and not (tmp_path / "v").exists()
+
+
+def test_a_latin_1_script_verifies_equal(
+    tmp_path: Path, scores: Path, classic_twin: str, designer_twin: str
+) -> None:
+    source = (
+        "# -*- coding: latin-1 -*-\n"
+        "def azureml_main(frame1):\n"
+        '    print "caf\xe9", len(frame1)\n'
+        '    frame1["label"] = u"caf\xe9"\n'
+        "    return frame1\n"
+    )
+    script = tmp_path / "latin.py"
+    script.write_bytes(source.encode("latin-1"))
+    command = [sys.executable, "-m", "azml_lsp", "migrate", str(script), "--to", "designer",
+               "--verify", "--dataset1", str(scores), "--out", str(tmp_path / "v"), "--json"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    report = json.loads(done.stdout)
+    assert done.returncode == 0, (report.get("verdict"), done.stderr)
+    migrated = (tmp_path / "v" / "migrated" / "latin.py").read_bytes()
+    assert b'frame1["label"] = u"caf\xe9"' in migrated and b"# -*- coding: latin-1" in migrated
