@@ -103,6 +103,8 @@ def migrate(
     if not as_json:
         for line in findings:
             click.echo(line, err=True)
+        if not findings:
+            click.echo(f"{script}: nothing to change for {target.env}", err=True)
     if show_diff and not as_json:
         sys.stdout.write(files.unified_diff(migrated))
     report: dict[str, object] = {

@@ -264,11 +264,15 @@ def _value(src: Source, node: ast.Call, func: ast.Attribute, changes: Changes) -
     args = [src.segment(a) for a in node.args]
     if func.attr == "get_value" and len(args) in (1, 2):
         new = f"{owner}.{accessor}[{', '.join(args)}]"
-        changes.edits.append(src.replace(node, new, "AZ401", f"`.get_value()` -> `{new}`"))
+        changes.edits.append(
+            src.replace(node, new, "AZ401", f"`.get_value()` -> `.{accessor}[...]`")
+        )
         return
     if func.attr == "set_value" and len(args) in (2, 3) and isinstance(src.parent(node), ast.Expr):
         new = f"{owner}.{accessor}[{', '.join(args[:-1])}] = {args[-1]}"
-        changes.edits.append(src.replace(node, new, "AZ401", f"`.set_value()` -> `{new}`"))
+        changes.edits.append(
+            src.replace(node, new, "AZ401", f"`.set_value()` -> `.{accessor}[...] = ...`")
+        )
         return
     changes.note(node, "AZ401", f"`.{func.attr}(...)` used this way: rewrite with `.at`/`.iat`")
 

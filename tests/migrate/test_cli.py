@@ -47,6 +47,7 @@ def test_write_replaces_the_file_atomically(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["legacy.py"]
     again = azml("migrate", script, "--to", "designer")
     assert again.returncode == 0 and again.stdout == ""
+    assert again.stderr == f"{script}: nothing to change for designer\n"
 
 
 def test_a_failing_bundle_module_writes_nothing(tmp_path: Path) -> None:
