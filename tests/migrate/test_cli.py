@@ -198,3 +198,16 @@ def test_a_latin_1_script_is_written_back_in_latin_1(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "result_dataset.csv").read_text(
         encoding="utf-8"
     ) == "a,label\n1,café\n"
+
+
+def test_where_the_original_ran(tmp_path: Path) -> None:
+    python2 = tmp_path / "py2.py"
+    python2.write_text(HEADERLESS)
+    python3 = tmp_path / "py3.py"
+    python3.write_text("# azml: dialect=classic\ndef azureml_main(df):\n    return df\n")
+    cases = [(python2, [], "classic-py27"), (python3, [], "classic-py35"),
+             (python3, ["--from", "classic-py27"], "classic-py27")]  # fmt: skip
+    for script, options, origin in cases:
+        done = azml("migrate", script, "--to", "designer", *options, "--json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["from"] == origin, (script, options)
