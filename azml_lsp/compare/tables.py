@@ -51,6 +51,8 @@ class TableDiff:
     differing_cells: int = 0
     missing: str = ""
     """Set when only one run wrote this port: which one did."""
+    reordered: bool = False
+    """The cells differ only because the same rows come in another order."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,7 +74,9 @@ class TableDiff:
             parts.append(f"columns in another order ({', '.join(left)} vs {', '.join(right)})")
         for name, (left_kind, right_kind) in self.kinds.items():
             parts.append(f"{name}: {left_kind} vs {right_kind}")
-        if self.differing_cells:
+        if self.reordered:
+            parts.append("the same rows in another order")
+        elif self.differing_cells:
             first = self.cells[0]
             parts.append(
                 f"{self.differing_cells} differing cell{'s' if self.differing_cells > 1 else ''}"
@@ -108,6 +112,8 @@ def compare_tables(
                 diff.differing_cells += 1
                 if len(diff.cells) < MAX_CELLS:
                     diff.cells.append(Cell(row, name, _shown(a), _shown(b)))
+    if diff.differing_cells and diff.rows[0] == diff.rows[1]:
+        diff.reordered = _rows_of(left, shared) == _rows_of(right, shared)
     diff.equal = not (
         diff.rows[0] != diff.rows[1]
         or diff.only_left
@@ -117,6 +123,12 @@ def compare_tables(
         or diff.differing_cells
     )
     return diff
+
+
+def _rows_of(frame: Any, columns: list[str]) -> list[tuple[str, ...]]:
+    """The rows as text, sorted: equal for two frames with the same rows in any order."""
+    values = zip(*(frame[name].map(_shown) for name in columns), strict=True)
+    return sorted(values) if columns else []
 
 
 def one_sided(port: int, written_by: str) -> TableDiff:

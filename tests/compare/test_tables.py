@@ -75,3 +75,12 @@ def test_kinds() -> None:
     )
     kinds = [dtype_kind(frame[c].dtype) for c in frame.columns]
     assert kinds == ["boolean", "integer", "float", "datetime", "text", "timedelta"]
+
+
+def test_the_same_rows_in_another_order_are_named() -> None:
+    left = pd.DataFrame({"k": ["a", "b", "c"], "v": [1, 2, 3]})
+    diff = compare_tables(1, left, left.iloc[[2, 0, 1]].reset_index(drop=True))
+    assert not diff.equal and diff.reordered and diff.differing_cells == 6
+    assert diff.summary() == "port 1: the same rows in another order"
+    changed = left.assign(v=[1, 2, 4]).iloc[[2, 0, 1]].reset_index(drop=True)
+    assert not compare_tables(1, left, changed).reordered
