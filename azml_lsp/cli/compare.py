@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from azml_lsp.compare.tables import DEFAULT_ATOL, DEFAULT_RTOL
+
+if TYPE_CHECKING:
+    from azml_lsp.compare.runs import Comparison
+    from azml_lsp.runtime.model import RunRequest
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +33,19 @@ def run_comparison_options(command: F) -> F:
     ):
         command = option(command)
     return command
+
+
+def echo_verdict(comparison: Comparison, request: RunRequest, page: Path, summary: Path) -> None:
+    """The verdict, a hint when runs without any input failed, and where the report is."""
+    from azml_lsp.compare.report import verdict
+
+    click.echo(verdict(comparison))
+    if not comparison.runs_ok and not (request.dataset1 or request.dataset2):
+        click.echo(
+            "hint: no input was given: --dataset1 FILE (or dataset1=FILE in the script's "
+            "`# azml:` header)"
+        )
+    click.echo(f"report: {page}\nsummary: {summary}")
 
 
 @click.command()
@@ -71,8 +89,9 @@ def compare(
     status: 0 equal, 1 different, 2 a run failed or bad usage.
     """
     from azml_lsp.cli.run import build_request
-    from azml_lsp.compare.report import verdict, write_comparison
-    from azml_lsp.compare.runs import compare_runs
+    from azml_lsp.compare.report import write_comparison
+    from azml_lsp.compare.runs import compare_runs, preflight
+    from azml_lsp.runtime.runner import RequestError
 
     if len(envs) != 2:
         raise click.UsageError(
@@ -94,11 +113,15 @@ def compare(
         python=None,
         env=envs[0],
     )
+    try:
+        preflight((request, replace(request, env=envs[1])))
+    except RequestError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     comparison = compare_runs(request, (envs[0], envs[1]), folder, rtol, atol)
     page, summary = write_comparison(comparison, folder)
     if as_json:
         sys.stdout.write(json.dumps(comparison.to_json(), default=str) + "\n")
     else:
-        click.echo(verdict(comparison))
-        click.echo(f"report: {page}\nsummary: {summary}")
+        echo_verdict(comparison, request, page, summary)
     sys.exit(0 if comparison.equal else 1 if comparison.runs_ok else 2)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from azml_lsp.cli.compare import run_comparison_options
+from azml_lsp.cli.compare import echo_verdict, run_comparison_options
 from azml_lsp.migrate.files import MigratedFile
 from azml_lsp.migrate.model import Target
 
@@ -57,6 +57,9 @@ def migrate(
     A zip bundle's modules are shown as ZIP/MODULE.py; the migrated zip (other entries copied
     as they are) is written beside the original as NAME.<target>.zip, or over it with --write.
 
+    Finding lines are the original's; with --write, the written file's. --verify runs
+    before --write replaces anything; a missing input or twin stops both.
+
     Exit status: 0 done (with --verify: outputs equal), 1 outputs differ, 2 a run failed or
     the script cannot be migrated.
     """
@@ -67,8 +70,12 @@ def migrate(
 
     if not script.is_file():
         raise click.UsageError(f"{script}: script not found")
+    if against is not None and not verify:
+        raise click.UsageError("--against names the migrated file to verify: give --verify too")
     try:
         target = targets.resolve_target(to)
+        if from_env:
+            targets.resolve_target(from_env, "--from")
         declared = load_settings(script)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
@@ -88,12 +95,33 @@ def migrate(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     migrated = [files.MigratedFile(script, main), *modules]
-    findings = [f.render(str(item.path)) for item in migrated for f in item.migration.findings]
+    findings = [
+        f.render(str(item.path), item.migration.original_line(f.line) if show_diff else None)
+        for item in migrated
+        for f in item.migration.findings
+    ]  # each line as the file on disk has it: the original, or the migrated one (--write)
     if not as_json:
         for line in findings:
             click.echo(line, err=True)
+        if not findings:
+            click.echo(f"{script}: nothing to change for {target.env}", err=True)
     if show_diff and not as_json:
         sys.stdout.write(files.unified_diff(migrated))
+    report: dict[str, object] = {
+        "from": origin, "to": target.env, "findings": findings,
+        "listed": sum(len(item.migration.listed) for item in migrated),
+    }  # fmt: skip
+    status = 0
+    if verify:  # before --write replaces the original, which the source twin runs
+        try:
+            status = _verify(
+                script, main.text if against is None else files.read(against), modules,
+                origin, dialect.value, target, dataset1, dataset2, bundle, out_dir, rtol, atol,
+                timeout, report, as_json,
+            )  # fmt: skip
+        except ValueError as exc:  # RequestError: an input or twin missing
+            click.echo(f"error: {exc} (nothing was run or written)", err=True)
+            sys.exit(2)
     try:
         written = _write(migrated, target, show_diff)
     except ValueError as exc:
@@ -101,18 +129,7 @@ def migrate(
         sys.exit(2)
     for path in written:
         click.echo(f"wrote {path}", err=True)
-    report: dict[str, object] = {
-        "from": origin, "to": target.env, "findings": findings,
-        "listed": sum(len(item.migration.listed) for item in migrated),
-        "written": [str(path) for path in written],
-    }  # fmt: skip
-    status = 0
-    if verify:
-        status = _verify(
-            script, main.text if against is None else files.read(against), modules, origin,
-            dialect.value, target, dataset1, dataset2, bundle, out_dir, rtol, atol, timeout,
-            report, as_json,
-        )  # fmt: skip
+    report["written"] = [str(path) for path in written]
     if as_json:
         sys.stdout.write(json.dumps(report, default=str) + "\n")
     sys.exit(status)
@@ -159,9 +176,9 @@ def _verify(
     )  # fmt: skip
     comparison = verify(request, origin, dialect, text, modules, target, folder, rtol, atol)
     page, summary = write_comparison(comparison, folder)
+    report["verdict"] = verdict(comparison)
     report["comparison"] = comparison.to_json()
     report["report"] = str(page)
     if not as_json:
-        click.echo(verdict(comparison))
-        click.echo(f"report: {page}\nsummary: {summary}")
+        echo_verdict(comparison, request, page, summary)
     return 0 if comparison.equal else 1 if comparison.runs_ok else 2

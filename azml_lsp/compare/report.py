@@ -32,15 +32,12 @@ def write_comparison(comparison: Comparison, out_dir: Path) -> tuple[Path, Path]
 def verdict(comparison: Comparison) -> str:
     """One line: equal, different, or which run failed."""
     if not comparison.runs_ok:
-        failed = [
-            f"the {env} run failed: {result.error.message if result.error else 'no result'}"
-            for env, result in zip(comparison.envs, comparison.results, strict=True)
-            if not result.ok
-        ]
-        return "; ".join(failed)
+        return "; ".join(_failure(env, r) for env, r in _runs(comparison) if not r.ok)
     if comparison.equal:
         return f"equal: every output of {comparison.envs[0]} and {comparison.envs[1]} matches"
-    return "different: " + "; ".join(d.summary() for d in comparison.ports if not d.equal)
+    return "different: " + "; ".join(
+        d.summary(comparison.envs) for d in comparison.ports if not d.equal
+    )
 
 
 def render_html(comparison: Comparison) -> str:
@@ -63,13 +60,22 @@ def render_html(comparison: Comparison) -> str:
     return "".join(parts)
 
 
+def _failure(env: str, result: RunResult) -> str:
+    """``the ENV run failed at SCRIPT:LINE: what went wrong``."""
+    error = result.error
+    if error is None:
+        return f"the {env} run failed: no result"
+    where = f" at {result.script}:{error.line}" if error.line and result.script else ""
+    return f"the {env} run failed{where}: {error.detail or error.message}"
+
+
 def _runs(comparison: Comparison) -> list[tuple[str, RunResult]]:
     return list(zip(comparison.envs, comparison.results, strict=True))
 
 
 def _port(diff: TableDiff, comparison: Comparison) -> str:
     state = "equal" if diff.equal else "unequal"
-    parts = [f"<h2>Port {diff.port}</h2><p class='{state}'>{_e(diff.summary())}</p>"]
+    parts = [f"<h2>Port {diff.port}</h2><p class='{state}'>{_e(diff.summary(comparison.envs))}</p>"]
     if diff.cells:
         parts.append("<table><tr><th>row</th><th>column</th>")
         parts.extend(f"<th>{_e(env)}</th>" for env in comparison.envs)

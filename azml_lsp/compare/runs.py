@@ -61,6 +61,21 @@ def compare_runs(
     return compare_requests(requests, out_dir, rtol, atol)
 
 
+def preflight(requests: tuple[RunRequest, RunRequest]) -> None:
+    """Check both requests before either runs (script, datasets, bundle, environment): raises
+    RequestError with each distinct reason once, so a wrong path or twin costs no run."""
+    from azml_lsp.runtime.runner import RequestError, prepare_request
+
+    reasons: list[str] = []
+    for request in requests:
+        try:
+            prepare_request(request)
+        except RequestError as exc:
+            reasons += [str(exc)] if str(exc) not in reasons else []
+    if reasons:
+        raise RequestError("; ".join(reasons))
+
+
 def compare_requests(
     requests: tuple[RunRequest, RunRequest],
     out_dir: Path,

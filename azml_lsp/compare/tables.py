@@ -43,18 +43,22 @@ class TableDiff:
     only_left: list[str] = field(default_factory=list)
     only_right: list[str] = field(default_factory=list)
     column_order: bool = True
+    orders: list[list[str]] = field(default_factory=list)
+    """Where the shared columns come in another order: that order in each run."""
     kinds: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Columns whose kind differs: name -> (left kind, right kind)."""
     cells: list[Cell] = field(default_factory=list)
     differing_cells: int = 0
     missing: str = ""
     """Set when only one run wrote this port: which one did."""
+    reordered: bool = False
+    """The cells differ only because the same rows come in another order."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
-    def summary(self) -> str:
-        """One line for a person."""
+    def summary(self, runs: tuple[str, str] = ("first run", "second run")) -> str:
+        """One line for a person; ``runs`` names the two runs (their environments)."""
         if self.equal:
             return f"port {self.port}: equal ({self.rows[0]} rows)"
         if self.missing:
@@ -62,14 +66,23 @@ class TableDiff:
         parts = []
         if self.rows[0] != self.rows[1]:
             parts.append(f"rows {self.rows[0]} vs {self.rows[1]}")
-        if self.only_left or self.only_right:
-            parts.append(f"columns only in one run: {', '.join(self.only_left + self.only_right)}")
+        for run, names in zip(runs, (self.only_left, self.only_right), strict=True):
+            if names:
+                parts.append(f"columns only in {run}: {', '.join(names)}")
         if not self.column_order:
-            parts.append("columns in another order")
-        for name, (left, right) in self.kinds.items():
-            parts.append(f"{name}: {left} vs {right}")
-        if self.differing_cells:
-            parts.append(f"{self.differing_cells} differing cells")
+            left, right = self.orders or ([], [])
+            parts.append(f"columns in another order ({', '.join(left)} vs {', '.join(right)})")
+        for name, (left_kind, right_kind) in self.kinds.items():
+            parts.append(f"{name}: {left_kind} vs {right_kind}")
+        if self.reordered:
+            parts.append("the same rows in another order")
+        elif self.differing_cells:
+            first = self.cells[0]
+            parts.append(
+                f"{self.differing_cells} differing cell{'s' if self.differing_cells > 1 else ''}"
+                f", the first in column {first.column} "
+                f"row {first.row} ({first.left or 'missing'} vs {first.right or 'missing'})"
+            )
         return f"port {self.port}: " + "; ".join(parts)
 
 
@@ -83,7 +96,10 @@ def compare_tables(
     diff.only_left = [n for n in left_names if n not in right_names]
     diff.only_right = [n for n in right_names if n not in left_names]
     shared = [n for n in left_names if n in right_names]
-    diff.column_order = [n for n in right_names if n in shared] == shared
+    right_order = [n for n in right_names if n in shared]
+    diff.column_order = right_order == shared
+    if not diff.column_order:
+        diff.orders = [shared, right_order]
     left, right = left.set_axis(left_names, axis=1), right.set_axis(right_names, axis=1)
     for name in shared:
         kinds = (dtype_kind(left[name].dtype), dtype_kind(right[name].dtype))
@@ -96,6 +112,8 @@ def compare_tables(
                 diff.differing_cells += 1
                 if len(diff.cells) < MAX_CELLS:
                     diff.cells.append(Cell(row, name, _shown(a), _shown(b)))
+    if diff.differing_cells and diff.rows[0] == diff.rows[1]:
+        diff.reordered = _rows_of(left, shared) == _rows_of(right, shared)
     diff.equal = not (
         diff.rows[0] != diff.rows[1]
         or diff.only_left
@@ -105,6 +123,12 @@ def compare_tables(
         or diff.differing_cells
     )
     return diff
+
+
+def _rows_of(frame: Any, columns: list[str]) -> list[tuple[str, ...]]:
+    """The rows as text, sorted: equal for two frames with the same rows in any order."""
+    values = zip(*(frame[name].map(_shown) for name in columns), strict=True)
+    return sorted(values) if columns else []
 
 
 def one_sided(port: int, written_by: str) -> TableDiff:

@@ -19,6 +19,7 @@ from azml_lsp.bundles.extract import CORRUPT_DATA
 from azml_lsp.bundles.limits import BundleLimits
 from azml_lsp.bundles.names import is_skipped
 from azml_lsp.bundles.zipscan import ZipEntry, open_zip, scan_zip
+from azml_lsp.migrate.encoding import encode
 
 CHUNK = 1 << 20
 
@@ -84,7 +85,7 @@ def _copy_entry(
         dst.writestr(info, b"")
     elif text is not None:
         info.date_time = now
-        dst.writestr(info, text.encode("utf-8"))
+        dst.writestr(info, encode(text, source / entry.name))
     else:
         info.file_size = entry.info.file_size
         try:

@@ -93,7 +93,7 @@ def rewrite_returns(src: Source) -> Changes:
                 "the index classic dropped is not the default here: reset it"
                 if state == "changed"
                 else "the designer takes a tuple: `return frame,`"
-            )
+            ) + (f" (and a tuple: {reasons[0]})" if reasons and state == "changed" else "")
             code = "AZ703" if state == "changed" else reasons[0]
             changes.edits.append(src.replace(value, new, code, what))
         if state == "unknown":
@@ -107,6 +107,40 @@ def rewrite_returns(src: Source) -> Changes:
     return changes
 
 
+def input_frames(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+    """The parameters of ``azureml_main`` it never rebinds: each holds an input DataFrame
+    (or None), mapped to the function."""
+    func = entry_function(tree)
+    if func is None:
+        return {}
+    names = {a.arg for a in func.args.posonlyargs + func.args.args}
+    for node in own_nodes(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.discard(node.id)
+    return dict.fromkeys(names, func)
+
+
+def pristine_inputs(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+    """The :func:`input_frames` that hold the frame as the module passed it: a default
+    RangeIndex and text column names. The function never sets their attributes, calls them
+    with ``inplace=`` or stores a column under a key that is not text."""
+    frames = input_frames(tree)
+    if not frames:
+        return {}
+    func = next(iter(frames.values()))
+    names = set(frames)
+    for node in own_nodes(func):
+        if isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.value, ast.Name):
+            stored = not isinstance(node.ctx, ast.Load)
+            if stored and not (isinstance(node, ast.Subscript) and _is_text(node.slice)):
+                names.discard(node.value.id)
+        elif isinstance(node, ast.Call) and any(k.arg == "inplace" for k in node.keywords):
+            receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if isinstance(receiver, ast.Name):
+                names.discard(receiver.id)
+    return dict.fromkeys(names, func)
+
+
 class _IndexState:
     """Whether a frame in ``azureml_main`` has the default index: default, changed, unknown."""
 
@@ -115,12 +149,16 @@ class _IndexState:
         self.top = {id(s) for s in func.body}
         self.bindings: dict[str, list[ast.Assign]] = {}
         self.nested: dict[str, list[int]] = {}
+        self.in_place: dict[str, list[tuple[int, str]]] = {}
+        """Per name, the lines that change its frame in place, and the index they leave."""
         for node in own_nodes(func):
             for name, stmt in _bound(node):
                 if stmt is not None and id(stmt) in self.top:
                     self.bindings.setdefault(name, []).append(stmt)
                 else:
                     self.nested.setdefault(name, []).append(node.lineno)  # type: ignore[attr-defined]
+            for name, state in _in_place(node):
+                self.in_place.setdefault(name, []).append((node.lineno, state))  # type: ignore[attr-defined]
 
     def _last(self, name: str, line: int) -> ast.Assign | str | None:
         if any(n < line for n in self.nested.get(name, [])):
@@ -139,6 +177,10 @@ class _IndexState:
             return "unknown"
         if isinstance(node, ast.Name):
             last = self._last(node.id, line)
+            bound_at = last.lineno if isinstance(last, ast.Assign) else 0
+            changes = [c for c in self.in_place.get(node.id, []) if bound_at < c[0] < line]
+            if changes:
+                return max(changes)[1]
             if last is None:
                 return "default" if node.id in self.params else "unknown"
             if isinstance(last, str):
@@ -197,6 +239,38 @@ class _IndexState:
         ):
             return "changed"
         return "unknown"
+
+
+def _in_place(node: ast.AST) -> Iterator[tuple[str, str]]:
+    """``name.method(..., inplace=True)`` and ``name.index = ...``: the frame's index after it
+    (changed, default, unknown); methods that keep the index give nothing."""
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.attr == "index"
+            ):
+                yield target.value.id, "changed"
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+    ):
+        return
+    inplace = next((k.value for k in node.keywords if k.arg == "inplace"), None)
+    if inplace is None or _is_false(inplace):
+        return
+    method = node.func.attr
+    keywords = {k.arg: k.value for k in node.keywords}
+    if method == "drop" and ("columns" in keywords or _is_one(keywords.get("axis"))):
+        return
+    if method == "reset_index":
+        yield node.func.value.id, "default"
+    elif method in _CHANGES_INDEX or method == "sort_index":
+        yield node.func.value.id, "changed"
+    elif method not in _KEEPS_INDEX:
+        yield node.func.value.id, "unknown"
 
 
 def _bound(node: ast.AST) -> Iterator[tuple[str, ast.Assign | None]]:

@@ -176,12 +176,14 @@ def _assignments(tree: ast.AST) -> dict[str, list[ast.AST | None]]:
             add((node.asname or node.name).split(".")[0], None)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             add(node.name, None)
-        elif isinstance(node, ast.withitem | ast.NamedExpr | ast.ExceptHandler):
-            for name in ast.walk(node):
-                if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            for name in ast.walk(node.optional_vars):
+                if isinstance(name, ast.Name):
                     add(name.id, None)
-            if isinstance(node, ast.ExceptHandler) and node.name:
-                add(node.name, None)
+        elif isinstance(node, ast.NamedExpr):
+            add(node.target.id, None)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            add(node.name, None)  # its body's assignments are walked as any others
         elif isinstance(node, ast.Global | ast.Nonlocal):
             for name_text in node.names:
                 add(name_text, None)

@@ -14,6 +14,7 @@ from pathlib import Path
 from azml_lsp import atomic
 from azml_lsp.contract.dialects import Dialect
 from azml_lsp.migrate import bundlezip
+from azml_lsp.migrate.encoding import decode, encode
 from azml_lsp.migrate.model import Migration, Target
 from azml_lsp.migrate.plan import migrate_source
 
@@ -27,16 +28,6 @@ class MigratedFile:
     """The zip bundle the module is an entry of; None for a file."""
     entry: str = ""
     """The module's entry name in :attr:`zip`."""
-
-
-def decode(data: bytes) -> str:
-    """UTF-8, else Latin-1 (which decodes any bytes); every line end read as a newline, as
-    ``Path.read_text`` does."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read(path: Path) -> str:
@@ -102,6 +93,6 @@ def write_all(files: list[MigratedFile], zip_to: dict[Path, Path] | None = None)
         for item in files:
             if item.zip is None and item.migration.changed:
                 temp = stack.enter_context(atomic.atomic_path(item.path))
-                temp.write_bytes(item.migration.text.encode("utf-8"))
+                temp.write_bytes(encode(item.migration.text, item.path))
                 written.append(item.path)
     return written

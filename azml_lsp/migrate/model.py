@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import bisect
+import difflib
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from azml_lsp.contract.dialects import Dialect
@@ -44,9 +46,11 @@ class Finding:
     message: str
     applied: bool = False
 
-    def render(self, path: str) -> str:
+    def render(self, path: str, line: int | None = None) -> str:
+        """``path:line: CODE rewrote|check: message``; ``line`` replaces :attr:`line` (the
+        migrated text's) where ``path`` still holds the original."""
         verb = "rewrote" if self.applied else "check"
-        return f"{path}:{self.line}: {self.code} {verb}: {self.message}"
+        return f"{path}:{self.line if line is None else line}: {self.code} {verb}: {self.message}"
 
 
 @dataclass
@@ -67,6 +71,25 @@ class Migration:
     def listed(self) -> list[Finding]:
         """The places the migration could not decide, left unchanged."""
         return [f for f in self.findings if not f.applied]
+
+    def original_line(self, line: int) -> int:
+        """The original's line for a 1-based line of the migrated text (a finding's line): the
+        same line where the text around it is unchanged (shifted by an added header), else the
+        first line of the original's block the migration replaced."""
+        last = max(1, len(self.original.splitlines()))
+        for tag, old_start, old_end, new_start, new_end in self._line_blocks:
+            if new_start < line <= new_end:
+                if tag == "equal":
+                    return old_start + line - new_start
+                return min(old_start + line - new_start, max(old_end, old_start + 1), last)
+        return min(line, last)
+
+    @functools.cached_property
+    def _line_blocks(self) -> Sequence[tuple[str, int, int, int, int]]:
+        matcher = difflib.SequenceMatcher(
+            None, self.original.splitlines(), self.text.splitlines(), autojunk=False
+        )
+        return matcher.get_opcodes()
 
 
 class Source:

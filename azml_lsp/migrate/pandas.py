@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from azml_lsp.migrate.contract import input_frames, pristine_inputs
 from azml_lsp.migrate.model import Changes, Edit, Source
 
 PANDAS_TOOLS = {
@@ -27,16 +28,17 @@ def rewrite_pandas(src: Source) -> Changes:
     """``.ix``, ``as_matrix()``, ``sort()``, ``append()``, ``set_value``/``get_value``."""
     changes = Changes()
     pandas_name = _pandas_alias(src.tree)
+    inputs, frames = pristine_inputs(src.tree), input_frames(src.tree)
     for node in ast.walk(src.tree):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
             if node.value.attr == "ix":
-                _ix(src, node, node.value, changes)
+                _ix(src, node, node.value, _is_input(src, node.value.value, inputs), changes)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             method = node.func.attr
             if method == "as_matrix":
                 _as_matrix(src, node, node.func, changes)
             elif method == "sort":
-                _sort(src, node, node.func, changes)
+                _sort(src, node, node.func, _is_input(src, node.func.value, frames), changes)
             elif method == "append":
                 _append(src, node, node.func, pandas_name, changes)
             elif method in ("set_value", "get_value"):
@@ -58,7 +60,23 @@ def _attr_edit(src: Source, attribute: ast.Attribute, new: str, code: str, what:
     return Edit(end - len(attribute.attr), end, new, code, what)
 
 
-def _ix(src: Source, node: ast.Subscript, attribute: ast.Attribute, changes: Changes) -> None:
+def _is_input(src: Source, node: ast.expr, inputs: dict[str, ast.FunctionDef]) -> bool:
+    """``node`` names an input frame of ``azureml_main`` as the module passed it."""
+    if not isinstance(node, ast.Name) or node.id not in inputs:
+        return False
+    scope = src.parent(node)
+    while scope is not None and not isinstance(scope, ast.FunctionDef | ast.Lambda):
+        scope = src.parent(scope)
+    return scope is inputs[node.id]
+
+
+def _ix(
+    src: Source, node: ast.Subscript, attribute: ast.Attribute, is_input: bool, changes: Changes
+) -> None:
+    """``.ix`` reads each axis by labels when that axis holds integers, else integers as
+    positions: ``.loc`` when every key is a label; on an input frame (a default RangeIndex,
+    text column names) integer rows are labels and positions at once, integer columns are
+    positions, so ``.loc`` or ``.iloc``."""
     key = node.slice
     row, column = (
         (key.elts[0], key.elts[1])
@@ -67,10 +85,18 @@ def _ix(src: Source, node: ast.Subscript, attribute: ast.Attribute, changes: Cha
     )
     row_kind = _key_kind(row)
     column_kind = "full" if column is None else _key_kind(column)
+    if is_input and row_kind != "label" and _is_row_number(row):
+        row_kind = "label"  # integer labels of a RangeIndex, as .ix read them
     if row_kind in ("label", "full") and column_kind in ("label", "full"):
+        why = "labels" if not is_input else "labels of the input's RangeIndex and columns"
+        changes.edits.append(_attr_edit(src, attribute, "loc", "AZ401", f"`.ix` -> `.loc`: {why}"))
+        return
+    if is_input and column is not None and _is_positions(column) and _is_row_position(row):
         changes.edits.append(
-            _attr_edit(src, attribute, "loc", "AZ401", "`.ix[...]` -> `.loc[...]`: labels")
-        )
+            _attr_edit(src, attribute, "iloc", "AZ401",
+                       "`.ix` -> `.iloc`: integer columns of an input frame (text column names) "
+                       "are positions, its rows a RangeIndex")
+        )  # fmt: skip
         return
     changes.note(
         node,
@@ -108,6 +134,43 @@ def _key_kind(node: ast.expr) -> str:
     return "unknown"
 
 
+def _is_int(node: ast.expr | None) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int)
+        and not isinstance(node.value, bool)
+    )
+
+
+def _is_row_number(node: ast.expr) -> bool:
+    """An integer, a list of them, or a slice of integers without a step (labels of a
+    RangeIndex; ``.ix`` and ``.loc`` include a slice's end)."""
+    if isinstance(node, ast.Slice):
+        bounds = [b for b in (node.lower, node.upper) if b is not None]
+        return node.step is None and all(_is_int(b) for b in bounds)
+    if isinstance(node, ast.List):
+        return bool(node.elts) and all(_is_int(e) for e in node.elts)
+    return _is_int(node)
+
+
+def _is_row_position(node: ast.expr) -> bool:
+    """``:`` or an integer that is not negative: the same row as a RangeIndex label or as a
+    position."""
+    if isinstance(node, ast.Slice):
+        return node.lower is None and node.upper is None and node.step is None
+    return _is_int(node) and node.value >= 0  # type: ignore[attr-defined]
+
+
+def _is_positions(node: ast.expr) -> bool:
+    """Integer column keys: an integer, a list of them, a slice of them."""
+    if isinstance(node, ast.Slice):
+        bounds = [b for b in (node.lower, node.upper, node.step) if b is not None]
+        return bool(bounds) and all(_is_int(b) for b in bounds)
+    if isinstance(node, ast.List):
+        return bool(node.elts) and all(_is_int(e) for e in node.elts)
+    return _is_int(node)
+
+
 def _is_text(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
@@ -123,12 +186,25 @@ def _as_matrix(src: Source, node: ast.Call, func: ast.Attribute, changes: Change
     changes.edits.append(src.replace(node, new, "AZ401", f"`.as_matrix()` -> `{new}`"))
 
 
-def _sort(src: Source, node: ast.Call, func: ast.Attribute, changes: Changes) -> None:
+def _sort(
+    src: Source, node: ast.Call, func: ast.Attribute, is_frame: bool, changes: Changes
+) -> None:
+    """``DataFrame.sort(columns, ...)`` sorted by its columns, ``sort()`` without them by the
+    index; ``list.sort()`` is left alone; on a receiver not known to be a DataFrame, a sort
+    without text columns is listed."""
     keywords = {k.arg for k in node.keywords}
     by = node.args[:1]
     first_is_columns = bool(by) and (
-        _is_text(by[0]) or (isinstance(by[0], ast.List) and all(_is_text(e) for e in by[0].elts))
+        is_frame
+        or _is_text(by[0])
+        or (isinstance(by[0], ast.List) and all(_is_text(e) for e in by[0].elts))
     )
+    if is_frame and not (first_is_columns or keywords & {"columns", "by"}):
+        changes.edits.append(
+            _attr_edit(src, func, "sort_index", "AZ401",
+                       "`.sort()` of an input frame without columns -> `.sort_index()`")
+        )  # fmt: skip
+        return
     if not (first_is_columns or keywords & {"columns", "by"}):
         if keywords & {"key", "reverse", "cmp"}:
             return  # list.sort
@@ -188,11 +264,15 @@ def _value(src: Source, node: ast.Call, func: ast.Attribute, changes: Changes) -
     args = [src.segment(a) for a in node.args]
     if func.attr == "get_value" and len(args) in (1, 2):
         new = f"{owner}.{accessor}[{', '.join(args)}]"
-        changes.edits.append(src.replace(node, new, "AZ401", f"`.get_value()` -> `{new}`"))
+        changes.edits.append(
+            src.replace(node, new, "AZ401", f"`.get_value()` -> `.{accessor}[...]`")
+        )
         return
     if func.attr == "set_value" and len(args) in (2, 3) and isinstance(src.parent(node), ast.Expr):
         new = f"{owner}.{accessor}[{', '.join(args[:-1])}] = {args[-1]}"
-        changes.edits.append(src.replace(node, new, "AZ401", f"`.set_value()` -> `{new}`"))
+        changes.edits.append(
+            src.replace(node, new, "AZ401", f"`.set_value()` -> `.{accessor}[...] = ...`")
+        )
         return
     changes.note(node, "AZ401", f"`.{func.attr}(...)` used this way: rewrite with `.at`/`.iat`")
 

@@ -49,7 +49,7 @@ def migrate_source(
         changes = Changes()
         for rewriter in rewriters:
             changes.extend(rewriter(src))
-        listed.update(changes.listed)
+        listed = set(changes.listed)  # the last pass's: its text is the migrated one
         applied = _disjoint(changes.edits)
         if not applied:
             break

@@ -11,9 +11,9 @@ from azml_lsp.migrate.model import Target
 PYTHON2_SOURCE_TWIN = "classic-py27"
 
 
-def resolve_target(name: str) -> Target:
+def resolve_target(name: str, option: str = "--to") -> Target:
     """``designer``, ``local`` (the designer's contract on this machine's Python and pandas) or
-    a twin's name; raises ValueError naming the choices."""
+    a twin's name; raises ValueError naming ``option`` and the choices."""
     if name == LOCAL:
         return Target(LOCAL, Dialect.DESIGNER, f"{sys.version_info[0]}.{sys.version_info[1]}")
     from azml_lsp.envs.specs import spec_of
@@ -21,7 +21,7 @@ def resolve_target(name: str) -> Target:
     try:
         spec = spec_of(name)
     except Exception as exc:  # SpecError: its message lists the known twins
-        raise ValueError(f"--to {name}: {exc}") from None
+        raise ValueError(f"{option} {name}: {exc}") from None
     return Target(spec.name, spec.dialect, minor_version(spec.cloud_python))
 
 

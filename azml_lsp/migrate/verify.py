@@ -8,8 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from azml_lsp import atomic
-from azml_lsp.compare.runs import Comparison, compare_requests
+from azml_lsp.compare.runs import Comparison, compare_requests, preflight
 from azml_lsp.migrate.bundlezip import write_zip
+from azml_lsp.migrate.encoding import encode
 from azml_lsp.migrate.files import MigratedFile, zips_of
 from azml_lsp.migrate.model import Target
 from azml_lsp.runtime.model import RunRequest
@@ -28,11 +29,17 @@ def verify(
 ) -> Comparison:
     """Run ``original`` in ``source_env`` and the migrated script (written under
     ``out_dir/migrated``, with its migrated bundle: a folder, or a zip of the same name) in the
-    target; compare the outputs."""
+    target; compare the outputs. Raises RequestError, before any run, for a missing input or
+    an environment that cannot run."""
+    before = replace(original, env=source_env, dialect=source_dialect)
+    target_request = replace(
+        original, env=target.env, dialect=target.dialect.value, target_python=None
+    )
+    preflight((before, target_request))
     folder = out_dir / "migrated"
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / Path(original.script).name
-    atomic.write_text(script, migrated_text)
+    atomic.write_bytes(script, encode(migrated_text, script))
     migrated_bundle = original.bundle
     if original.bundle and Path(original.bundle).is_dir():
         copy = folder / "bundle"
@@ -40,8 +47,8 @@ def verify(
         shutil.copytree(original.bundle, copy)
         root = Path(original.bundle)
         for item in bundle:
-            atomic.write_text(copy / item.path.resolve().relative_to(root.resolve()),
-                              item.migration.text)  # fmt: skip
+            module = copy / item.path.resolve().relative_to(root.resolve())
+            atomic.write_bytes(module, encode(item.migration.text, module))
         migrated_bundle = str(copy)
     elif original.bundle:
         source = Path(original.bundle).resolve()
@@ -52,13 +59,5 @@ def verify(
             with atomic.atomic_path(copy) as temp:
                 write_zip(source, replaced, temp)
             migrated_bundle = str(copy)
-    before = replace(original, env=source_env, dialect=source_dialect)
-    after = replace(
-        original,
-        script=str(script),
-        bundle=migrated_bundle,
-        env=target.env,
-        dialect=target.dialect.value,
-        target_python=None,
-    )
+    after = replace(target_request, script=str(script), bundle=migrated_bundle)
     return compare_requests((before, after), out_dir, rtol, atol)

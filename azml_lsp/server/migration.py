@@ -63,7 +63,7 @@ def migrate_action(
     document = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
     notes = [
         types.Diagnostic(
-            range=mapper.line_range(f.line),
+            range=mapper.line_range(migration.original_line(f.line)),
             message=f"{f.message} (line {f.line} of the migrated script; left unchanged)",
             severity=types.DiagnosticSeverity.Information,
             code=f.code,
@@ -104,6 +104,7 @@ def verify_script(
     from azml_lsp.migrate import files
     from azml_lsp.migrate.python2 import MigrationError
     from azml_lsp.migrate.verify import verify
+    from azml_lsp.runtime.runner import RequestError
 
     assert context.path is not None
     script = script_to_run(context.path, source)
@@ -120,17 +121,23 @@ def verify_script(
         raise CommandError(f"{VERIFY_COMMAND}: {exc}") from None
     request = replace(request, env=done.origin, dialect=done.dialect.value)
     folder = Path(root) / "azml-out" / f"migrate-{Path(context.path).stem}"
-    comparison = verify(
-        request, done.origin, done.dialect.value, done.migration.text, modules, target, folder,
-        DEFAULT_RTOL, DEFAULT_ATOL,
-    )  # fmt: skip
+    try:
+        comparison = verify(
+            request, done.origin, done.dialect.value, done.migration.text, modules, target,
+            folder, DEFAULT_RTOL, DEFAULT_ATOL,
+        )  # fmt: skip
+    except RequestError as exc:
+        raise CommandError(f"{VERIFY_COMMAND}: {exc}") from None
     page, summary = write_comparison(comparison, folder)
     return {
         "equal": comparison.equal,
         "verdict": verdict(comparison),
         "from": done.origin,
         "to": target.env,
-        "findings": [f.render(Path(context.path).name) for f in done.migration.findings],
+        "findings": [
+            f.render(Path(context.path).name, done.migration.original_line(f.line))
+            for f in done.migration.findings
+        ],
         "comparison": comparison.to_json(),
         "report": str(page),
         "summary": str(summary),

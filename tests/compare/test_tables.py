@@ -31,7 +31,9 @@ def test_integer_division_shows_as_kind_and_cells() -> None:
         (0, "r", "3", "3.5"),
         (1, "r", "1", "1.5"),
     ]
-    assert diff.summary() == "port 1: r: integer vs float; 2 differing cells"
+    assert diff.summary() == (
+        "port 1: r: integer vs float; 2 differing cells, the first in column r row 0 (3 vs 3.5)"
+    )
 
 
 def test_float_tolerance_is_honoured() -> None:
@@ -48,7 +50,10 @@ def test_rows_columns_and_order() -> None:
     assert diff.only_right == ["c"] and diff.only_left == []
     assert diff.column_order is False
     assert diff.differing_cells == 0
-    assert "rows 3 vs 2" in diff.summary() and "columns in another order" in diff.summary()
+    assert diff.orders == [["a", "b"], ["b", "a"]]
+    assert diff.summary(("classic-py27", "local")) == (
+        "port 2: rows 3 vs 2; columns only in local: c; columns in another order (a, b vs b, a)"
+    )
 
 
 def test_booleans_are_not_integers_and_cells_are_capped() -> None:
@@ -70,3 +75,12 @@ def test_kinds() -> None:
     )
     kinds = [dtype_kind(frame[c].dtype) for c in frame.columns]
     assert kinds == ["boolean", "integer", "float", "datetime", "text", "timedelta"]
+
+
+def test_the_same_rows_in_another_order_are_named() -> None:
+    left = pd.DataFrame({"k": ["a", "b", "c"], "v": [1, 2, 3]})
+    diff = compare_tables(1, left, left.iloc[[2, 0, 1]].reset_index(drop=True))
+    assert not diff.equal and diff.reordered and diff.differing_cells == 6
+    assert diff.summary() == "port 1: the same rows in another order"
+    changed = left.assign(v=[1, 2, 4]).iloc[[2, 0, 1]].reset_index(drop=True)
+    assert not compare_tables(1, left, changed).reordered

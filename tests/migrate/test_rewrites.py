@@ -42,8 +42,14 @@ REWRITES = [
     ("AZ701", "print n\nn = len(rows)\nhalf = n / 2\n", "print(n)\nn = len(rows)\nhalf = n // 2\n"),
     ("AZ701", "count = 0\nfor i in xrange(10):\n    count += i\nmean = count / 10\n",
      "count = 0\nfor i in range(10):\n    count += i\nmean = count // 10\n"),
+    ("AZ701", "try:\n    n = int(s)\nexcept ValueError, e:\n    n = 0\nhalf = n / 2\n",
+     "try:\n    n = int(s)\nexcept ValueError as e:\n    n = 0\nhalf = n // 2\n"),
     ("AZ401", "x = df.ix[df['a'] > 0, 'b']\n", "x = df.loc[df['a'] > 0, 'b']\n"),
     ("AZ401", "x = df.ix[df.index[0], 'name']\n", "x = df.loc[df.index[0], 'name']\n"),
+    ("AZ401", "def azureml_main(df):\n    return df.ix[0:2], df.ix[[0, 2], 'a']\n",
+     "def azureml_main(df):\n    return df.loc[0:2], df.loc[[0, 2], 'a']\n"),
+    ("AZ401", "def azureml_main(df):\n    df['b'] = 1\n    return df.ix[:, 1], df.ix[0, [0, 2]]\n",
+     "def azureml_main(df):\n    df['b'] = 1\n    return df.iloc[:, 1], df.iloc[0, [0, 2]]\n"),
     ("AZ401", "m = df.as_matrix()\n", "m = df.values\n"),
     ("AZ401", "m = df.as_matrix(columns=['a', 'b'])\n", "m = df[['a', 'b']].values\n"),
     ("AZ401", "df = df.sort('a', ascending=False)\n", "df = df.sort_values('a', ascending=False)\n"),
@@ -77,6 +83,15 @@ LISTED = [
     ("AZ701", "def f(a, b):\n    print a\n    return a / b\n", 3),
     ("AZ401", "x = df.ix[0, 'a']\n", 1),
     ("AZ401", "x = df.ix[:, 2]\n", 1),
+    ("AZ401", "def azureml_main(df):\n    df = df.sort_values('a')\n    return df.ix[0, 'a']\n", 3),
+    ("AZ401", "def azureml_main(df):\n    df.index = df['a']\n    return df.ix[0, 'a']\n", 3),
+    ("AZ401", "def azureml_main(df):\n    df[0] = 1\n    return df.ix[:, 0]\n", 3),
+    (
+        "AZ401",
+        "def azureml_main(df):\n    df.set_index('a', inplace=True)\n    return df.ix[0]\n",
+        3,
+    ),
+    ("AZ401", "def azureml_main(df):\n    return df.ix[-1, 0]\n", 2),
     ("AZ401", "items.sort()\n", 1),
     ("AZ401", "df = df.set_value(1, 'a', 2)\n", 1),
     ("AZ303", "r = reduce(f, xs)\n", 1),
@@ -126,6 +141,15 @@ CLASSIC = "# azml: dialect=classic env=classic-py27 dataset1=data.csv\n"
 
 def classic(body: str, **kwargs: object) -> Migration:
     return migrate_source(CLASSIC + body, DESIGNER, source_dialect=Dialect.CLASSIC, **kwargs)  # type: ignore[arg-type]
+
+
+def test_finding_lines_map_back_to_the_original() -> None:
+    source = "import urllib2\n\n\ndef azureml_main(df):\n    print 'x'\n    return df.ix[0, 'a']\n"
+    migration = migrate_source(source, DESIGNER)
+    assert migration.text.startswith("# azml: dialect=designer env=designer\nimport urllib.")
+    lines = {f.code: f.line for f in migration.findings}
+    assert (lines["AZ702"], lines["AZ302"], lines["AZ401"]) == (2, 6, 7)
+    assert [migration.original_line(n) for n in (1, 2, 5, 6, 7)] == [1, 1, 4, 5, 6]
 
 
 def test_header_takes_the_target() -> None:
@@ -182,3 +206,34 @@ def test_port_mapping_is_warned_when_only_dataset2_is_connected() -> None:
     assert [(f.code, f.line) for f in warned.listed] == [("AZ705", 2)]
     assert "`frame1`" in warned.listed[0].message
     assert not classic(source, connected=(True, False)).listed
+
+
+def test_an_index_changed_in_place_is_reset() -> None:
+    source = (
+        "def azureml_main(df, other):\n"
+        "    df.sort_values('a', inplace=True)\n"
+        "    out = df.copy()\n"
+        "    other.fillna(0, inplace=True)\n"
+        "    other.drop('x', axis=1, inplace=True)\n"
+        "    return {}\n"
+    )
+    sorted_first = classic(source.format("out"))
+    assert sorted_first.text.endswith("    return out.reset_index(drop=True),\n")
+    kept = classic(source.format("other"))
+    assert kept.text.endswith("    return other,\n") and not kept.listed
+    reset = classic(
+        source.format("df").replace(
+            "    out =", "    df.reset_index(drop=True, inplace=True)\n    out ="
+        )
+    )
+    assert reset.text.endswith("    return df,\n") and not reset.listed
+
+
+def test_sort_of_an_input_frame_without_columns_sorts_its_index() -> None:
+    source = (
+        "def azureml_main(df):\n    df.sort(inplace=True)\n    return df.sort(ascending=False)\n"
+    )
+    migration = classic(source)
+    assert "    df.sort_index(inplace=True)\n" in migration.text
+    assert "    return df.sort_index(ascending=False).reset_index(drop=True),\n" in migration.text
+    assert not migration.listed

@@ -129,3 +129,35 @@ async def test_verify_of_a_script_that_cannot_be_migrated_answers_an_error(
     with pytest.raises(JsonRpcException, match=r"broken\.py"):
         await client.workspace_execute_command_async(params)
     assert await rewrite_actions(client, uri) == []
+
+
+HEADERLESS = """import pandas as pd
+
+
+def azureml_main(frame1, frame2):
+    print "rows:", len(frame1)
+    return frame1.assign(share=frame1['a'] / frame2['b'])
+"""
+
+
+async def test_listed_places_point_at_the_document_s_lines(
+    client: LanguageClient, workspace: Path
+) -> None:
+    uri = open_script(client, workspace / "headerless.py", HEADERLESS)
+    (action,) = await rewrite_actions(client, uri)
+    migrated = apply_edits(HEADERLESS, edits_of(action))
+    assert migrated.startswith("# azml: dialect=designer env=designer\n")
+    (note,) = [d for d in action.diagnostics or [] if d.code == "AZ701"]
+    assert note.range.start.line == 5, "the division is on the document's sixth line"
+    assert "line 7 of the migrated script" in note.message
+
+
+async def test_verify_with_a_missing_declared_input_names_it_before_any_run(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = CLASSIC_PY2.replace("dialect=classic", "dialect=classic dataset1=gone.csv")
+    uri = open_script(client, workspace / "gone_input.py", text)
+    params = types.ExecuteCommandParams("azml.migrateVerify", [{"uri": uri}])
+    with pytest.raises(JsonRpcException, match=r"--dataset1: .*gone\.csv: file not found"):
+        await client.workspace_execute_command_async(params)
+    assert not (workspace / "azml-out" / "migrate-gone_input").exists()

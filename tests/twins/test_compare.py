@@ -27,6 +27,13 @@ def azureml_main(dataframe1=None, dataframe2=None):
     return out,
 """
 
+CHAINED_ASSIGNMENT = """
+def azureml_main(dataframe1=None, dataframe2=None):
+    out = dataframe1.copy()
+    out["a"][0] = 0
+    return out,
+"""
+
 FAILS_IN_PY3 = """
 def azureml_main(dataframe1=None, dataframe2=None):
     return dataframe1.ix[:, ["a"]],
@@ -85,3 +92,22 @@ def test_env_must_be_given_twice(tmp_path: Path, data: Path) -> None:
     done = _compare(tmp_path, PORTABLE, data, "local")
     assert done.returncode == 2
     assert "give --env exactly twice" in done.stderr
+
+
+def test_copy_on_write_shows_between_the_designer_and_pandas_3(
+    tmp_path: Path, data: Path, designer_twin: str
+) -> None:
+    import pandas as pd
+
+    assert int(pd.__version__.split(".")[0]) >= 3, "local pandas has copy-on-write from 3.0"
+    done = _compare(tmp_path, CHAINED_ASSIGNMENT, data, designer_twin, "local")
+    assert done.returncode == 1, done.stderr
+    (port,) = json.loads(done.stdout)["ports"]
+    assert port["differing_cells"] == 1
+    assert port["cells"] == [{"row": 0, "column": "a", "left": "0", "right": "1"}]
+    shown = subprocess.run(
+        [sys.executable, "-m", "azml_lsp", "compare", str(tmp_path / "script.py"), "--dataset1",
+         str(data), "--env", designer_twin, "--env", "local", "--out", str(tmp_path / "cmp")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert "1 differing cell, the first in column a row 0 (0 vs 1)" in shown.stdout

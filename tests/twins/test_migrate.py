@@ -77,3 +77,73 @@ def test_integer_division_is_reported_different_with_column_and_row(
     (port,) = report["comparison"]["ports"]
     assert port["kinds"] == {"half": ["integer", "float"]}
     assert port["cells"][0] == {"row": 0, "column": "half", "left": "3", "right": "3.5"}
+    assert "the first in column half row 0 (3 vs 3.5)" in report["verdict"]
+
+
+INPUT_IX = """import urllib2
+
+
+def azureml_main(frame1):
+    ranked = frame1.copy()
+    ranked.sort('score', ascending=False, inplace=True)
+    ranked['first'] = frame1.ix[0, 'name']
+    ranked['second_score'] = frame1.ix[1, 1]
+    ranked['top_two'] = len(frame1.ix[0:1])
+    ranked['by_index'] = frame1.sort(ascending=False).ix[:, 'name'].values
+    return ranked
+"""
+
+
+def test_write_with_verify_runs_the_original_then_replaces_it(
+    tmp_path: Path, scores: Path, classic_twin: str, designer_twin: str
+) -> None:
+    script = tmp_path / "ix.py"
+    script.write_text(INPUT_IX)
+    command = [sys.executable, "-m", "azml_lsp", "migrate", str(script), "--to", "designer",
+               "--write", "--verify", "--dataset1", str(scores), "--out", str(tmp_path / "v"),
+               "--json"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    report = json.loads(done.stdout)
+    assert done.returncode == 0, (report, done.stderr)
+    assert [run["ok"] for run in report["comparison"]["runs"]] == [True, True]
+    assert report["written"] == [str(script)]
+    migrated = script.read_text()
+    assert "import urllib.request" in migrated, "the Python 2 import ran in the classic twin"
+    assert "frame1.loc[0, 'name']" in migrated and "frame1.loc[0:1]" in migrated
+    assert "frame1.iloc[1, 1]" in migrated
+    assert "frame1.sort_index(ascending=False).loc[:, 'name']" in migrated
+    assert "    return ranked.reset_index(drop=True),\n" in migrated, "sorted in place"
+
+
+def test_a_missing_input_stops_verify_and_write(tmp_path: Path, classic_twin: str) -> None:
+    script = tmp_path / "ix.py"
+    script.write_text(INPUT_IX)
+    command = [sys.executable, "-m", "azml_lsp", "migrate", str(script), "--to", "designer",
+               "--write", "--verify", "--dataset1", str(tmp_path / "no.csv"), "--out",
+               str(tmp_path / "v")]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2
+    assert f"--dataset1: {tmp_path / 'no.csv'}: file not found" in done.stderr
+    assert "nothing was run or written" in done.stderr
+    assert script.read_text() == INPUT_IX and not (tmp_path / "v").exists()
+
+
+def test_a_latin_1_script_verifies_equal(
+    tmp_path: Path, scores: Path, classic_twin: str, designer_twin: str
+) -> None:
+    source = (
+        "# -*- coding: latin-1 -*-\n"
+        "def azureml_main(frame1):\n"
+        '    print "caf\xe9", len(frame1)\n'
+        '    frame1["label"] = u"caf\xe9"\n'
+        "    return frame1\n"
+    )
+    script = tmp_path / "latin.py"
+    script.write_bytes(source.encode("latin-1"))
+    command = [sys.executable, "-m", "azml_lsp", "migrate", str(script), "--to", "designer",
+               "--verify", "--dataset1", str(scores), "--out", str(tmp_path / "v"), "--json"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    report = json.loads(done.stdout)
+    assert done.returncode == 0, (report.get("verdict"), done.stderr)
+    migrated = (tmp_path / "v" / "migrated" / "latin.py").read_bytes()
+    assert b'frame1["label"] = u"caf\xe9"' in migrated and b"# -*- coding: latin-1" in migrated
