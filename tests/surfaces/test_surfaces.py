@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,34 @@ def test_derived_frames_are_checked_as_frames() -> None:
     found = {(d.code, d.line): d.message for d in diagnose(DERIVED, dialect="designer")}
     assert "pandas 0.25.3" in found[("AZ401", 7)]  # `append`: runs in the cloud, gone here
     assert "`DataFrame.map` does not exist in pandas 0.25.3" in found[("AZ404", 9)]
+
+
+def test_azml_check_needs_no_twin_and_fixes_what_is_safe(tmp_path: Path) -> None:
+    """With an empty cache (no twin created), the shipped surfaces still drive the rules, under
+    a dialect and under a named twin; ``--fix`` applies the safe rewrites."""
+    script = tmp_path / "score.py"
+    script.write_text("import cPickle\n" + SCRIPT, encoding="utf-8")
+    env = {**os.environ, "AZML_CACHE_DIR": str(tmp_path / "empty-cache")}
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "azml_lsp", "check", str(script), "--format", "json", *args],
+            capture_output=True, text=True, timeout=300, env=env,
+        )  # fmt: skip
+
+    listed = subprocess.run(
+        [sys.executable, "-m", "azml_lsp", "env", "list"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert " yes " not in listed.stdout, listed.stdout
+    under_twin = {(d["code"], d["line"]) for d in json.loads(check("--env", "classic-py27").stdout)}
+    assert {("AZ404", 9), ("AZ404", 10), ("AZ405", 11)} <= under_twin
+    assert ("AZ304", 12) not in under_twin  # string.maketrans is Python 2.7's own
+    fixed = check("--dialect", "designer", "--fix")
+    assert fixed.returncode == 1, fixed.stderr  # AZ405 and AZ406 have no safe fix
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("import pickle as cPickle\n")
+    for rewritten in ("dataframe1.applymap(str)", "str.maketrans(", "pairs = zip("):
+        assert rewritten in text
+    left = {d["code"] for d in json.loads(check("--dialect", "designer").stdout)}
+    assert "AZ305" not in left and "AZ304" not in left and {"AZ405", "AZ406"} <= left

@@ -8,12 +8,14 @@ from functools import cache
 
 from azml_lsp import surfaces
 from azml_lsp.checker.context import Context
-from azml_lsp.checker.model import Severity
-from azml_lsp.checker.python_versions import PYTHON2_MEMBERS
+from azml_lsp.checker.model import Fix, Severity, TextEdit
+from azml_lsp.checker.python_versions import PYTHON2_MEMBER_RENAMES, PYTHON2_MEMBERS
 from azml_lsp.checker.receivers import receiver_class
 from azml_lsp.checker.registry import Rule, register
 from azml_lsp.checker.rules.pandas_api import REMOVED, local_pandas
 from azml_lsp.contract.pandas_api import (
+    ADDED_ATTRIBUTES,
+    ADDED_RENAMES,
     ADDED_REPLACEMENTS,
     REMOVED_ARGUMENTS,
     REMOVED_FUNCTIONS,
@@ -32,8 +34,10 @@ NOT_IN_TARGET = register(Rule(
     "AttributeError.",
     "def azureml_main(dataframe1=None):\n    return dataframe1.map(str),  # pandas 2.1",
     "Use the older API named in the message (`.applymap`, `.values` ...), or check under the "
-    "target's twin (`azml run --env NAME`).",
+    "target's twin (`azml run --env NAME`). The fix writes `df.applymap(f)` for `df.map(f)` "
+    "and `df.values` for `df.to_numpy()`.",
     needs_jedi=True,
+    fixable=True,
 ))  # fmt: skip
 ARGUMENT_NOT_IN_TARGET = register(Rule(
     "AZ405", "pandas-argument-not-in-target", Severity.ERROR,
@@ -62,7 +66,9 @@ STDLIB_MEMBER = register(Rule(
     "They parse on both Pythons and raise AttributeError, ImportError or TypeError when the "
     "line runs.",
     "import string\ntable = string.maketrans('abc', 'xyz')",
-    "Use the name the target's Python has (named in the message).",
+    "Use the name the target's Python has (named in the message); the fix writes it where it "
+    "takes the same arguments (`str.maketrans`, `zip`, `sys.maxsize` ...).",
+    fixable=True,
 ))  # fmt: skip
 
 
@@ -153,6 +159,7 @@ def check_members(ctx: Context) -> None:
     missing = _missing_members(target.name)
     latest_pandas = surfaces.load(surfaces.LATEST).modules.get("pandas", {})
     old_pandas = target.modules.get("pandas", {})
+    calls = {id(call.func): call for call in ctx.nodes(ast.Call)}
     for attribute in ctx.nodes(ast.Attribute):
         name = attribute.attr
         new_function = name in latest_pandas and name not in old_pandas
@@ -163,7 +170,8 @@ def check_members(ctx: Context) -> None:
         if owners and isinstance(attribute.ctx, ast.Load):
             owner = receiver_class(ctx, attribute.value)
             if owner in owners:
-                _report_member(ctx, attribute, target, owner, name)
+                fix = _member_fix(ctx, attribute, calls.get(id(attribute)), target, owner)
+                _report_member(ctx, attribute, target, owner, name, fix)
     for node in ctx.nodes(ast.ImportFrom):
         if node.module == "pandas":
             for alias in node.names:
@@ -176,7 +184,32 @@ def _is_pandas_name(ctx: Context, attribute: ast.Attribute) -> bool:
     return ctx.inference.origin(attribute) == f"pandas.{attribute.attr}"
 
 
-def _report_member(ctx: Context, node: ast.AST, target: Surface, owner: str, name: str) -> None:
+def _member_fix(
+    ctx: Context, attribute: ast.Attribute, call: ast.Call | None, target: Surface, owner: str
+) -> Fix | None:
+    """``df.map(f)`` -> ``df.applymap(f)``, ``df.to_numpy()`` -> ``df.values``, where the target
+    has the older name."""
+    key = (owner.removeprefix("pandas."), attribute.attr)
+    if call is None or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    members = target.classes.get(owner, {})
+    line, _, end_line, end_column = ctx.span(attribute)
+    if line != end_line:
+        return None
+    start = end_column - len(attribute.attr)
+    older = ADDED_RENAMES.get(key)
+    if older in members and len(call.args) == 1:
+        return Fix(f"Use `.{older}(...)`", [TextEdit(end_line, start, end_line, end_column, older)])
+    older = ADDED_ATTRIBUTES.get(key)
+    if older in members and not call.args:
+        _, _, call_line, call_end = ctx.span(call)
+        return Fix(f"Use `.{older}`", [TextEdit(end_line, start, call_line, call_end, older)])
+    return None
+
+
+def _report_member(
+    ctx: Context, node: ast.AST, target: Surface, owner: str, name: str, fix: Fix | None = None
+) -> None:
     short = owner.removeprefix("pandas.")
     qualified = f"pd.{name}" if owner == "pandas" else f"{short}.{name}"
     added = "" if owner == "pandas" else f"; {_added_in(owner, name, '', target)}"
@@ -186,6 +219,7 @@ def _report_member(ctx: Context, node: ast.AST, target: Surface, owner: str, nam
         node,
         f"`{qualified}` does not exist in {_target_label(ctx, target)}{added}"
         + (f": use {replacement}" if replacement else ""),
+        fix,
     )
 
 
@@ -354,7 +388,28 @@ def check_stdlib_members(ctx: Context) -> None:
             node,
             f"`{qualified}` is a Python {other.python[0]} name: the target Python "
             f"{ctx.config.python} has no `{qualified}`" + (f"; use `{instead}`" if instead else ""),
+            _stdlib_fix(ctx, node, module, qualified, instead),
         )
+
+
+def _stdlib_fix(
+    ctx: Context, node: ast.AST, module: str, qualified: str, instead: str | None
+) -> Fix | None:
+    """``string.maketrans`` -> ``str.maketrans``, ``it.izip_longest`` -> ``it.zip_longest``:
+    where the Python 3 name takes the same arguments (``PYTHON2_MEMBER_RENAMES``)."""
+    if instead is None or qualified not in PYTHON2_MEMBER_RENAMES:
+        return None
+    if not isinstance(node, ast.Attribute):
+        return None
+    if instead.startswith(f"{module}."):  # same module: keep the script's name for it
+        line, _, end_line, end_column = ctx.span(node)
+        if line != end_line:
+            return None
+        start = end_column - len(node.attr)
+        edit = TextEdit(end_line, start, end_line, end_column, instead.rpartition(".")[2])
+    else:
+        edit = ctx.replace(node, instead)
+    return Fix(f"Use `{instead}`", [edit])
 
 
 def check_translate(ctx: Context) -> None:
