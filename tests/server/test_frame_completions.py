@@ -192,3 +192,26 @@ async def test_hover_on_a_member_names_the_pandas_versions_that_have_it(
     )
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "(classic-py27)" in hover.contents.value and "(designer)" in hover.contents.value
+
+
+async def test_a_member_only_the_target_has_gets_its_hover_and_signature(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = DESIGNER.replace(
+        "    dataframe1.\n", "    more = dataframe1.append(dataframe2, ignore_index=True)\n"
+    )
+    uri = open_script(client, workspace / "designer_append.py", text)
+    document = types.TextDocumentIdentifier(uri)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(document, position_of(text, "dataframe1.app"))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    shown = hover.contents.value
+    assert "append(other" in shown and "In pandas 0.25.3 (designer)." in shown
+    assert "in pandas 0.18.0 to 1.1.5; gone by " in shown  # the range, then each surface
+    assert "pandas 0.18.0 (classic-py27)" in shown and "not in pandas 3" in shown
+    help_ = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(document, position_of(text, "append(dataframe2, ig"))
+    )
+    assert help_ is not None and help_.signatures[0].label.startswith("append(other")
+    assert help_.active_parameter == 1

@@ -77,6 +77,7 @@ def test_rules_under_the_designer() -> None:
     assert "added in pandas 2.1.0: use `.applymap(...)`" in found[("AZ404", 8)]
     assert "`Series.case_when`" in found[("AZ404", 9)]
     assert "takes no `key` in pandas 0.25.3" in found[("AZ405", 10)]
+    assert "added after pandas 0.25.3: pandas 1.1.5 has it" in found[("AZ405", 10)]
     assert "use `str.maketrans`" in found[("AZ304", 11)]
     assert "use `zip`" in found[("AZ304", 12)]
     assert "use `sklearn.model_selection`" in found[("AZ406", 4)]
@@ -118,7 +119,7 @@ def test_azml_check_reports_surface_rules(tmp_path: Path) -> None:
 def test_generator_runs_in_a_twin(tmp_path: Path) -> None:
     twin = installed("classic-py27")
     assert twin is not None, "create it first: azml env create classic-py27"
-    assert generate(["classic-py27", "--out", str(tmp_path)]) == 0
+    assert generate(["classic-py27", "--create", "--out", str(tmp_path)]) == 0  # up to date
     with gzip.open(tmp_path / "classic-py27.json.gz", "rt", encoding="utf-8") as stream:
         fresh = json.load(stream)
     shipped = surfaces.load("classic-py27")
@@ -132,6 +133,23 @@ def test_members_gone_from_the_newest_pandas_warn() -> None:
     found = [d for d in diagnose(script, dialect="designer") if d.code == "AZ401"]
     assert len(found) == 1 and found[0].severity.value == "warning"
     assert "`DataFrame.tshift` is in pandas 0.25.3 (designer)" in found[0].message
+    assert "the last shipped pandas with it is 1.1.5" in found[0].message
+
+
+def test_the_version_each_name_appeared_and_disappeared_in() -> None:
+    frame = "pandas.DataFrame"
+    gone = surfaces.lifetime("classes", frame, "append")
+    assert gone.having[0] == ("0.18.0", "classic-py27") and gone.appeared() is None
+    assert gone.disappeared() == ("1.1.5", surfaces.load(surfaces.LATEST).pandas)
+    added = surfaces.lifetime("classes", frame, "map")
+    assert added.appeared() == ("1.1.5", surfaces.load(surfaces.LATEST).pandas)
+    assert added.describe().endswith("(added after 1.1.5)")
+    assert (
+        surfaces.lifetime("classes", frame, "merge").describe().startswith("in pandas 0.18.0 to ")
+    )
+    keyword = surfaces.lifetime("modules", "sklearn.model_selection", "KFold", "scikit-learn")
+    assert keyword.having[0] == ("0.18.1", "classic-py35")  # the classic-py27 twin has 0.17.1
+    assert surfaces.lifetime("classes", frame, "no_such_member").describe().startswith("in none")
 
 
 DERIVED = """\

@@ -103,11 +103,11 @@ def _added_in(owner: str, member: str, parameter: str, target: Surface) -> str:
     later = [s for s in _by_pandas() if version_tuple(s.pandas) > version_tuple(target.pandas)]
     for surface in later:
         if parameter:
-            params = _parameter_names(surface.classes.get(owner, {}).get(member))
-            if parameter in params:
-                return f"pandas {surface.pandas} has it"
-        elif member in surface.classes.get(owner, {}):
-            return f"pandas {surface.pandas} has it"
+            found = parameter in _parameter_names(surface.classes.get(owner, {}).get(member))
+        else:
+            found = member in surface.classes.get(owner, {})
+        if found:
+            return f"it was added after pandas {target.pandas}: pandas {surface.pandas} has it"
     return "newer pandas has it"
 
 
@@ -253,12 +253,14 @@ def check_gone_here(ctx: Context) -> None:
         if owner not in owners:
             continue
         qualified = f"{owner.removeprefix('pandas.')}.{attribute.attr}"
+        span = surfaces.lifetime("classes", owner, attribute.attr).disappeared()
         ctx.report(
             REMOVED.code,
             attribute,
             f"`{qualified}` is in {_target_label(ctx, target)}, so it runs in the cloud, but "
             f"pandas {latest.pandas} no longer has it"
             + (" (nor the pandas installed here)" if here else "")
+            + (f"; the last shipped pandas with it is {span[0]}" if span else "")
             + ": see the pandas release notes for its replacement",
             severity=Severity.WARNING,
         )
