@@ -10,6 +10,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.checker.test_cli import PYTHON2_AND_PACKAGES
+from tests.checker.test_target_modules import PY2_BUNDLE_SCRIPT, python2_bundle
 from tests.server.conftest import apply_edits, codes, diagnostics_of, open_script, replace_text
 from tests.server.test_diagnostics_actions import edits_of, quick_fixes
 from tests.surfaces.test_surfaces import DERIVED, SCRIPT
@@ -70,3 +71,12 @@ async def test_derived_frames_and_members_gone_here(
     (warning,) = [d for d in found if d.code == "AZ401"]
     assert warning.severity == types.DiagnosticSeverity.Warning
     assert "`DataFrame.tshift` is in pandas 0.25.3 (designer)" in warning.message
+
+
+async def test_a_python2_bundle_is_published(client: LanguageClient, workspace: Path) -> None:
+    python2_bundle(workspace / "py2bundle.zip")
+    text = "# azml: bundle=py2bundle.zip\n" + PY2_BUNDLE_SCRIPT
+    uri = open_script(client, workspace / "py2_bundle_script.py", text)
+    found = await diagnostics_of(client, uri, lambda d: "AZ505" in codes(d))
+    lines = sorted(d.range.start.line for d in found if d.code == "AZ505")
+    assert lines == [2, 3, 4]  # 0-based, after the header: oldlib, eggpkg, single
