@@ -180,6 +180,18 @@ async def test_members_are_checked_against_the_designer_surface(
     offered = items["append"]  # gone from this machine's pandas, present in the designer's
     resolved = await client.completion_item_resolve_async(offered)
     assert resolved.detail is not None and resolved.detail.startswith("append(other")
+    assert {"ix", "as_matrix"} <= set(items)  # the designer has them; this pandas does not
+    column = DESIGNER.replace("    dataframe1.\n", "    dataframe1['a'].\n")
+    uri = open_script(client, workspace / "designer_series.py", column)
+    found = await client.text_document_completion_async(
+        types.CompletionParams(
+            types.TextDocumentIdentifier(uri), position_of(column, "    dataframe1['a'].")
+        )
+    )
+    assert isinstance(found, types.CompletionList)
+    series = {item.label: item for item in found.items}
+    assert list(series["case_when"].tags or ()) == [types.CompletionItemTag.Deprecated]
+    assert not series["value_counts"].tags
 
 
 async def test_hover_on_a_member_names_the_pandas_versions_that_have_it(

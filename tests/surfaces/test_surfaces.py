@@ -92,6 +92,10 @@ def test_rules_under_python_2_and_its_twin() -> None:
     assert ("AZ304", 11) not in found and ("AZ406", 4) not in found
     assert "pandas 0.18.0 (classic-py27)" in found[("AZ404", 8)]
     assert "the classic-py27 twin" in found[("AZ401", 13)]
+    assert "`Series.case_when` does not exist in pandas 0.18.0" in found[("AZ404", 9)]
+    classic = {(d.code, d.line): d.message for d in diagnose(SCRIPT, dialect="classic")}
+    assert "pandas 0.18.0 (classic-py35)" in classic[("AZ404", 8)]
+    assert "`Series.case_when`" in classic[("AZ404", 9)]
     py3_only = "import itertools\nz = itertools.zip_longest([1], [2])\n"
     messages = [d.message for d in diagnose(py3_only, dialect="classic", target_python="2.7")]
     assert any("`itertools.zip_longest` is a Python 3 name" in m for m in messages)
