@@ -6,7 +6,7 @@ and scikit-learn modules, of the classes scripts use (``pandas.DataFrame``, ``pa
 ``pandas.Index``, ``pandas.DataFrameGroupBy``, ``pandas.SeriesGroupBy``, ``pandas.Rolling``,
 ``pandas.str``, ``pandas.dt``, ``numpy.ndarray``, ``builtins.dict`` ...), each callable's
 parameters where they could be read, and the standard library's module names.
-Regenerate with ``python -m azml_lsp.surfaces.generate``; loading needs no twin.
+Regenerate with ``python -m azml_lsp.surfaces.generate --create``; loading needs no twin.
 """
 
 from __future__ import annotations
