@@ -144,3 +144,12 @@ def version_range(cls: PandasClass, name: str) -> str:
         (has if name in members else lacks).append(surface.label)
     text = f"in {', '.join(has)}" if has else "in none of the shipped API surfaces"
     return f"{span}: {text}" + (f"; not in {', '.join(lacks)}" if lacks else "")
+
+
+@cache
+def pandas_name_range(name: str) -> str | None:
+    """``(pandas: in pandas 0.18.0 to 3.1.1)`` for a public top-level pandas name (``pd.name``),
+    None for other names."""
+    if not any(name in surfaces.load(n).modules.get("pandas", {}) for n in surfaces.names()):
+        return None
+    return f"(pandas: {surfaces.lifetime('modules', 'pandas', name).describe()})"

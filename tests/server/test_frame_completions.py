@@ -227,3 +227,15 @@ async def test_a_member_only_the_target_has_gets_its_hover_and_signature(
     )
     assert help_ is not None and help_.signatures[0].label.startswith("append(other")
     assert help_.active_parameter == 1
+
+
+async def test_hover_on_a_pandas_function_names_the_versions_that_have_it(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = DESIGNER.replace("    dataframe1.\n", "    both = pd.concat([dataframe1, joined])\n")
+    uri = open_script(client, workspace / "designer_concat.py", text)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), position_of(text, "pd.conc"))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "(pandas: in pandas 0.18.0 to " in hover.contents.value
