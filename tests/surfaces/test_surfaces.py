@@ -59,6 +59,10 @@ def test_shipped_surfaces_hold_known_facts() -> None:
     assert "dayofweek" in surfaces.members("designer", "dt")
     assert "agg" in surfaces.members("designer", "DataFrameGroupBy")
     assert "reshape" in classic.classes["numpy.ndarray"]
+    assert "C=1.0" in (designer.modules["sklearn.svm"]["SVC"] or [])  # estimators' parameters
+    assert "n_jobs=1" in (classic.modules["sklearn.linear_model"]["LogisticRegression"] or [])
+    assert (classic.modules["numpy"]["linspace"] or [])[:3] == ["start", "stop", "num=50"]
+    assert "device=None" in (latest.modules["numpy"]["linspace"] or [])  # numpy 2's dispatcher
     assert any("S9" in source for source in designer.sources)
 
 
