@@ -45,7 +45,8 @@ async def test_surface_findings_and_their_quick_fixes(
     assert at[(11, "AZ304")].severity == types.DiagnosticSeverity.Error
     actions = await quick_fixes(client, uri, found)
     titles = {action.title: action for action in actions}
-    assert {"Use `.applymap(...)`", "Use `str.maketrans`", "Use `zip`"} <= set(titles)
+    moved = "Import from `sklearn.model_selection`"
+    assert {"Use `.applymap(...)`", "Use `str.maketrans`", "Use `zip`", moved} <= set(titles)
     fixed = text
     for title in ("Use `.applymap(...)`", "Use `str.maketrans`", "Use `zip`"):
         fixed = apply_edits(fixed, edits_of(titles[title]))

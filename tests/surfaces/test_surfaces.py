@@ -85,6 +85,9 @@ def test_rules_under_the_designer() -> None:
     assert "use `str.maketrans`" in found[("AZ304", 11)]
     assert "use `zip`" in found[("AZ304", 12)]
     assert "use `sklearn.model_selection`" in found[("AZ406", 4)]
+    kfold = "from sklearn.cross_validation import KFold, train_test_split\n"
+    (moved,) = [d for d in diagnose(kfold, dialect="designer") if d.code == "AZ406"]
+    assert moved.fix is None  # KFold(n, n_folds) became KFold(n_splits): no safe rewrite
     assert "pandas 0.25.3" in found[("AZ401", 13)]
 
 
@@ -202,10 +205,13 @@ def test_azml_check_needs_no_twin_and_fixes_what_is_safe(tmp_path: Path) -> None
     assert {("AZ404", 9), ("AZ404", 10), ("AZ405", 11)} <= under_twin
     assert ("AZ304", 12) not in under_twin  # string.maketrans is Python 2.7's own
     fixed = check("--dialect", "designer", "--fix")
-    assert fixed.returncode == 1, fixed.stderr  # AZ405 and AZ406 have no safe fix
+    assert fixed.returncode == 1, fixed.stderr  # AZ405 (sort_values(key=)) has no safe fix
     text = script.read_text(encoding="utf-8")
     assert text.startswith("import pickle as cPickle\n")
-    for rewritten in ("dataframe1.applymap(str)", "str.maketrans(", "pairs = zip("):
+    for rewritten in (
+        "dataframe1.applymap(str)", "str.maketrans(", "pairs = zip(",
+        "from sklearn.model_selection import train_test_split",
+    ):  # fmt: skip
         assert rewritten in text
     left = {d["code"] for d in json.loads(check("--dialect", "designer").stdout)}
-    assert "AZ305" not in left and "AZ304" not in left and {"AZ405", "AZ406"} <= left
+    assert not {"AZ304", "AZ305", "AZ406"} & left and "AZ405" in left

@@ -220,13 +220,19 @@ def _module_fix(ctx: Context, node: ast.stmt, name: str) -> Fix | None:
                 bound = alias.asname or name
                 edits.append(ctx.replace(alias, new if bound == new else f"{new} as {bound}"))
     elif isinstance(node, ast.ImportFrom) and node.module == name:
-        text = ctx.lines[node.lineno - 1]
-        found = re.compile(rf"\bfrom\s+({re.escape(name)})\b").search(text, node.col_offset)
-        if found is not None:
-            edits.append(
-                TextEdit(node.lineno, found.start(1) + 1, node.lineno, found.end(1) + 1, new)
-            )
+        edit = from_module_edit(ctx, node, new)
+        edits.extend([edit] if edit is not None else [])
     return Fix(f"Import `{new}`", edits) if edits else None
+
+
+def from_module_edit(ctx: Context, node: ast.ImportFrom, new: str) -> TextEdit | None:
+    """The edit that writes ``new`` for the module of ``from module import ...``."""
+    text = ctx.lines[node.lineno - 1]
+    module = re.escape(node.module or "")
+    found = re.compile(rf"\bfrom\s+({module})(?![\w.])").search(text, node.col_offset)
+    if found is None:
+        return None
+    return TextEdit(node.lineno, found.start(1) + 1, node.lineno, found.end(1) + 1, new)
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from azml_lsp.checker.model import Fix, Severity, TextEdit
 from azml_lsp.checker.python_versions import PYTHON2_MEMBER_RENAMES, PYTHON2_MEMBERS
 from azml_lsp.checker.receivers import receiver_class
 from azml_lsp.checker.registry import Rule, register
+from azml_lsp.checker.rules.imports import from_module_edit
 from azml_lsp.checker.rules.pandas_api import REMOVED, local_pandas
 from azml_lsp.contract.pandas_api import (
     ADDED_ATTRIBUTES,
@@ -55,7 +56,10 @@ MODULE_NOT_IN_TARGET = register(Rule(
     "`sklearn.cross_validation` after 0.20, `sklearn.model_selection` before 0.18 ...",
     "The import fails in the cloud with ModuleNotFoundError or ImportError.",
     "from sklearn.cross_validation import train_test_split",
-    "Import from the module named in the message (`sklearn.model_selection`).",
+    "Import from the module named in the message (`sklearn.model_selection`). The fix does so "
+    "when every imported name takes there the parameters it took before (read from the "
+    "surfaces: `train_test_split`, not `KFold`, whose `n, n_folds` became `n_splits`).",
+    fixable=True,
 ))  # fmt: skip
 STDLIB_MEMBER = register(Rule(
     "AZ304", "stdlib-member-not-in-target", Severity.ERROR,
@@ -316,6 +320,7 @@ def check_modules(ctx: Context) -> None:
                 MODULE_NOT_IN_TARGET.code,
                 node,
                 f"`{head}` does not exist in {label}" + (f": use `{instead}`" if instead else ""),
+                _moved_fix(ctx, node, names, target, instead),
             )
             continue
         if len(parts) != 2:
@@ -332,6 +337,51 @@ def check_modules(ctx: Context) -> None:
                     node,
                     f"`{head}` has no `{name}` in {label}{having}",
                 )
+
+
+def _moved_fix(
+    ctx: Context, node: ast.stmt, names: list[str], target: Surface, instead: str | None
+) -> Fix | None:
+    """``from sklearn.cross_validation import train_test_split`` -> ``from
+    sklearn.model_selection import ...`` when each name takes in the target's module the
+    parameters it took in the old one."""
+    if not (isinstance(node, ast.ImportFrom) and instead in target.modules and names):
+        return None
+    assert instead is not None and node.module is not None
+    new = target.modules[instead]
+    for name in names:
+        old = [
+            surfaces.load(s).modules[node.module][name]
+            for s in surfaces.present_in("modules", node.module, name)
+        ]
+        if name not in new or not old or not all(_accepts(new[name], o) for o in old):
+            return None
+    edit = from_module_edit(ctx, node, instead)
+    return Fix(f"Import from `{instead}`", [edit]) if edit is not None else None
+
+
+def _accepts(new: surfaces.Signature, old: surfaces.Signature) -> bool:
+    """Whether every call written for ``old`` binds the same way to ``new``: the same
+    positional parameters first, each named one still there, the same ``*``/``**`` catch-alls."""
+    if new is None or old is None:
+        return False
+
+    def positional(signature: list[str]) -> list[str]:
+        names = []
+        for parameter in signature:
+            if parameter.startswith("*"):
+                break
+            if parameter != "/":
+                names.append(parameter.split("=")[0])
+        return names
+
+    starred = {p for p in old if p.startswith("*") and p != "*"}
+    old_positional = positional(old)
+    return (
+        positional(new)[: len(old_positional)] == old_positional
+        and _parameter_names(old) <= _parameter_names(new) | {p.lstrip("*") for p in starred}
+        and starred <= set(new)
+    )
 
 
 def _imports(ctx: Context) -> list[tuple[ast.stmt, str, list[str]]]:
