@@ -140,6 +140,8 @@ CASES = [
          config={"dialect": "classic", "target_python": "2.7"}),
     Case("AZ501", "import no_such_module_azml\n" + GOOD_MAIN, "import json\n" + GOOD_MAIN),
     Case("AZ504", "import jedi\n" + GOOD_MAIN, "import sklearn\n" + GOOD_MAIN,
+         "import importlib.util\nif importlib.util.find_spec('jedi') is None:\n    import os\n"
+         "    os.system(f\"pip install jedi\")\nimport jedi\n" + GOOD_MAIN,
          config={"dialect": "designer"}),
     Case("AZ601", "import requests\n" + GOOD_MAIN, "import json\n" + GOOD_MAIN,
          config={"dialect": "classic"}),
