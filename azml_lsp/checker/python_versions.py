@@ -42,3 +42,20 @@ PYTHON2_MEMBERS: dict[str, str] = {
     "urllib.urlretrieve": "urllib.request.urlretrieve", "sys.maxint": "sys.maxsize",
     "sys.setdefaultencoding": "nothing: Python 3 strings are Unicode",
 }  # fmt: skip
+
+PYTHON2_MODULE_RENAMES: frozenset[str] = frozenset({
+    "cPickle", "Queue", "copy_reg", "__builtin__", "ConfigParser", "SocketServer", "Tkinter",
+    "cookielib", "xmlrpclib", "htmlentitydefs",
+})  # fmt: skip
+"""Python 2 modules whose Python 3 module (in ``PYTHON2_MODULES``) offers the same names, so
+importing it under the old name is a safe fix (``urllib2``, ``StringIO`` ... are not)."""
+
+PYTHON2_MEMBER_RENAMES: frozenset[str] = frozenset({
+    "string.maketrans", "string.letters", "string.lowercase", "string.uppercase",
+    "string.split", "string.replace", "string.strip", "string.lower", "string.upper",
+    "string.atoi", "string.atof", "itertools.izip", "itertools.imap", "itertools.ifilter",
+    "itertools.izip_longest", "os.getcwdu", "sys.maxint",
+})  # fmt: skip
+"""Python 2 members whose Python 3 name (in ``PYTHON2_MEMBERS``) takes the same arguments, so
+writing it instead is a safe fix (``string.join`` swaps its arguments; ``urllib.urlopen`` needs
+another import)."""

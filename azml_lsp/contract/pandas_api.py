@@ -160,6 +160,12 @@ ADDED_REPLACEMENTS: dict[tuple[str, str], str] = {
     ("pandas", "NA"): "`np.nan`",
 }
 
+#: Safe fixes of ``ADDED_REPLACEMENTS``: ``(class, name)`` -> the older method called with the
+#: same single positional argument (``df.map(f)`` -> ``df.applymap(f)``), or, for a call without
+#: arguments, the older attribute (``df.to_numpy()`` -> ``df.values``).
+ADDED_RENAMES: dict[tuple[str, str], str] = {("DataFrame", "map"): "applymap"}
+ADDED_ATTRIBUTES: dict[tuple[str, str], str] = {("DataFrame", "to_numpy"): "values"}
+
 #: scikit-learn modules that were folded into others.
 SKLEARN_MOVED_MODULES: dict[str, str] = {
     "sklearn.cross_validation": "sklearn.model_selection",

@@ -91,7 +91,8 @@ def parameters(func):
 def _parameters_py2(func):
     # type: (Any) -> Optional[List[str]]
     target = getattr(func, "__func__", func)
-    if inspect.isclass(target):
+    constructor = inspect.isclass(target)
+    if constructor:
         target = getattr(target, "__init__", None)
         target = getattr(target, "__func__", target)
     try:
@@ -102,6 +103,8 @@ def _parameters_py2(func):
     first_default = len(spec.args) - len(defaults)
     out = []
     for index, name in enumerate(spec.args):
+        if constructor and index == 0:
+            continue  # self: Python 3's signature of a class leaves it out too
         if not isinstance(name, str):  # a tuple parameter
             return None
         if index >= first_default:
@@ -160,15 +163,18 @@ def describe_class(cls, with_notes):
     return out
 
 
-def describe_module(module, with_signatures):
-    # type: (Any, bool) -> Dict[str, Any]
+def describe_module(module, with_signatures, callables=False):
+    # type: (Any, bool, bool) -> Dict[str, Any]
+    """Members with the parameters of their functions (of every callable, classes' constructors
+    included, when ``callables``: numpy's dispatchers, scikit-learn's estimators)."""
     names = public(dir(module))
     if not with_signatures:
         return {"members": dict((n, None) for n in names)}
     members = {}  # type: Dict[str, Any]
     for name in names:
         value = getattr(module, name, None)
-        members[name] = parameters(value) if inspect.isfunction(value) else None
+        readable = callable(value) if callables else inspect.isfunction(value)
+        members[name] = parameters(value) if readable else None
     return {"members": members}
 
 
@@ -209,7 +215,7 @@ def packages(out):
     np = optional("numpy")
     if np is not None:
         versions["numpy"] = np.__version__
-        out["modules"]["numpy"] = describe_module(np, False)
+        out["modules"]["numpy"] = describe_module(np, True, callables=True)
         out["classes"]["numpy.ndarray"] = describe_class(np.ndarray, False)
     sklearn = optional("sklearn")
     if sklearn is not None:
@@ -222,7 +228,7 @@ def packages(out):
                 module = __import__("sklearn." + name, fromlist=["_"])
             except Exception:
                 continue
-            out["modules"]["sklearn." + name] = describe_module(module, False)
+            out["modules"]["sklearn." + name] = describe_module(module, True, callables=True)
 
 
 def stdlib(out):

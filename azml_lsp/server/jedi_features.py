@@ -27,6 +27,7 @@ from azml_lsp.server.jedi_source import (
 from azml_lsp.server.local_names import local_occurrences
 from azml_lsp.server.member_cache import MemberSource
 from azml_lsp.server.positions import PositionMapper, split_lines
+from azml_lsp.server.target_members import pandas_name_range
 
 _ENVIRONMENT = jedi.InterpreterEnvironment()
 """By default jedi inspects compiled modules in this process: no helper process, no pipes."""
@@ -191,10 +192,20 @@ def hover(view: ScriptView, position: types.Position) -> types.Hover | None:
         name, signatures = _callable_first(names)
         header = signatures[0].to_string() if signatures else f"{name.type} {name.name}"
         parts.append(code_block(header))
+        if (span := _pandas_range(name)) is not None:
+            parts.append(span)
         doc = name.docstring(raw=True)
         if doc:
             parts.append(doc)
     return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, "\n\n".join(parts)))
+
+
+def _pandas_range(name: Name) -> str | None:
+    """The pandas versions that have a top-level pandas name (``pd.read_csv``)."""
+    if not (name.module_name or "").startswith("pandas"):
+        return None
+    parent = name.parent()
+    return pandas_name_range(name.name) if parent is not None and parent.type == "module" else None
 
 
 def _callable_first(names: list[Name]) -> tuple[Name, list[Signature]]:

@@ -130,9 +130,11 @@ def target_member(target: str, cls: PandasClass, name: str) -> Member | None:
 
 @cache
 def version_range(cls: PandasClass, name: str) -> str:
-    """Which shipped surfaces' pandas have ``cls.name``: ``pandas 0.18.0 (classic-py27), ...;
-    not in pandas 0.25.3 (designer)``."""
+    """The pandas versions that have ``cls.name`` and which shipped surfaces' pandas have it:
+    ``in pandas 0.18.0 to 1.1.5; gone by 3.1.1: in pandas 0.18.0 (classic-py27), ...; not in
+    pandas 3.1.1 (latest)``."""
     owner = surface_class(cls)
+    span = surfaces.lifetime("classes", owner, name).describe()
     has: list[str] = []
     lacks: list[str] = []
     for surface in map(surfaces.load, surfaces.names()):
@@ -141,4 +143,13 @@ def version_range(cls: PandasClass, name: str) -> str:
             continue
         (has if name in members else lacks).append(surface.label)
     text = f"in {', '.join(has)}" if has else "in none of the shipped API surfaces"
-    return text + (f"; not in {', '.join(lacks)}" if lacks else "")
+    return f"{span}: {text}" + (f"; not in {', '.join(lacks)}" if lacks else "")
+
+
+@cache
+def pandas_name_range(name: str) -> str | None:
+    """``(pandas: in pandas 0.18.0 to 3.1.1)`` for a public top-level pandas name (``pd.name``),
+    None for other names."""
+    if not any(name in surfaces.load(n).modules.get("pandas", {}) for n in surfaces.names()):
+        return None
+    return f"(pandas: {surfaces.lifetime('modules', 'pandas', name).describe()})"

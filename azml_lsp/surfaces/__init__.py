@@ -6,7 +6,7 @@ and scikit-learn modules, of the classes scripts use (``pandas.DataFrame``, ``pa
 ``pandas.Index``, ``pandas.DataFrameGroupBy``, ``pandas.SeriesGroupBy``, ``pandas.Rolling``,
 ``pandas.str``, ``pandas.dt``, ``numpy.ndarray``, ``builtins.dict`` ...), each callable's
 parameters where they could be read, and the standard library's module names.
-Regenerate with ``python -m azml_lsp.surfaces.generate``; loading needs no twin.
+Regenerate with ``python -m azml_lsp.surfaces.generate --create``; loading needs no twin.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from azml_lsp.contract.dialects import Dialect
+from azml_lsp.contract.pandas_api import version_tuple
 from azml_lsp.contract.twins import BUILTIN_TWINS, default_twin
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -134,3 +135,71 @@ def present_in(kind: str, owner: str, member: str) -> list[str]:
         if table is not None and member in table:
             found.append(name)
     return found
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """Where a member is across the shipped surfaces, ordered by the package's version."""
+
+    having: list[tuple[str, str]]
+    """``(version, surface)`` of the surfaces that have the member, oldest first."""
+    lacking: list[tuple[str, str]]
+    """``(version, surface)`` of the surfaces that describe the owner but lack the member."""
+
+    def appeared(self) -> tuple[str, str] | None:
+        """``(last version lacking it, first version having it)`` when an older surface lacks it:
+        the member appeared between the two."""
+        if not self.having:
+            return None
+        first = version_tuple(self.having[0][0])
+        older = [v for v, _ in self.lacking if version_tuple(v) < first]
+        return (older[-1], self.having[0][0]) if older else None
+
+    def disappeared(self) -> tuple[str, str] | None:
+        """``(last version having it, first later version lacking it)``, when there is one."""
+        if not self.having:
+            return None
+        last = version_tuple(self.having[-1][0])
+        newer = [v for v, _ in self.lacking if version_tuple(v) > last]
+        return (self.having[-1][0], newer[0]) if newer else None
+
+    def describe(self, package: str = "pandas") -> str:
+        """``in pandas 0.18.0 to 1.1.5; gone by 3.1.1``."""
+        if not self.having:
+            return f"in none of the shipped {package} surfaces"
+        first, last = self.having[0][0], self.having[-1][0]
+        text = f"in {package} {first}" + (f" to {last}" if last != first else "")
+        if (appeared := self.appeared()) is not None:
+            text += f" (added after {appeared[0]})"
+        if (gone := self.disappeared()) is not None:
+            text += f"; gone by {gone[1]}"
+        return text
+
+
+def version_of(surface: Surface, package: str) -> str:
+    """The version of ``package`` a surface stands for: the cloud's pandas, else the one
+    introspected."""
+    return surface.pandas if package == "pandas" else surface.packages.get(package, "")
+
+
+def lifetime(kind: str, owner: str, member: str, package: str = "pandas") -> Lifetime:
+    """Where ``owner.member`` (``kind`` ``"classes"`` or ``"modules"``) is across the shipped
+    surfaces that have ``package``, oldest version first: the version it appeared and the one
+    it disappeared in, as far as the shipped versions tell."""
+    having: list[tuple[str, str]] = []
+    lacking: list[tuple[str, str]] = []
+    shipped = [load(n) for n in names()]
+    ordered = sorted(
+        (s for s in shipped if version_of(s, package)),
+        key=lambda s: (
+            version_tuple(version_of(s, package)),
+            version_tuple(s.packages.get(package, "")),
+        ),
+    )
+    for surface in ordered:
+        table = getattr(surface, kind).get(owner)
+        if table is not None:
+            (having if member in table else lacking).append(
+                (version_of(surface, package), surface.name)
+            )
+    return Lifetime(having, lacking)

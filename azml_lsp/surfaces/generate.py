@@ -1,9 +1,11 @@
-"""Regenerate the shipped API surfaces: ``python -m azml_lsp.surfaces.generate [NAME ...]``.
+"""Regenerate the shipped API surfaces with one command:
+``python -m azml_lsp.surfaces.generate --create [NAME ...]``.
 
-Runs ``azml_lsp/harness/surface.py`` in each created built-in twin (``azml env create NAME``
-first) and in this interpreter (the ``latest`` surface), and writes ``data/NAME.json.gz`` with
-the twin's sources and the versions introspected. Twins that are not created are skipped with a
-notice; their shipped surfaces stay as they are.
+Runs ``azml_lsp/harness/surface.py`` in each created built-in twin and in this interpreter (the
+``latest`` surface), and writes ``data/NAME.json.gz`` with the twin's sources and the versions
+introspected. With ``--create``, each twin is first created or brought up to its pins (as
+``azml env create NAME`` does: the cloud's Python and pinned packages); without it, twins that
+are not created are skipped with a notice and their shipped surfaces stay as they are.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from azml_lsp.contract.twins import BUILTIN_TWINS, cloud_version
+from azml_lsp.envs.errors import EnvError
 from azml_lsp.surfaces import DATA, FORMAT, LATEST
 
 SCRIPT = Path(__file__).resolve().parent.parent / "harness" / "surface.py"
@@ -58,11 +61,16 @@ def compact(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def twin_surface(name: str) -> dict[str, Any] | None:
-    """The surface of created twin ``name``, or None when it is not created."""
+def twin_surface(name: str, create: bool = False) -> dict[str, Any] | None:
+    """The surface of twin ``name`` (created first, or brought up to its pins, when ``create``),
+    or None when it is not created. Raises EnvError when it cannot be created."""
     from azml_lsp.envs.store import installed
 
     spec = BUILTIN_TWINS[name]
+    if create:
+        from azml_lsp.envs.create import create as create_twin
+
+        create_twin(name, say=lambda line: print(line, file=sys.stderr))
     twin = installed(name)
     if twin is None:
         return None
@@ -110,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=DATA, help="folder to write (default: %(default)s)"
     )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="create each twin (or bring it up to its pins) first, as `azml env create` does",
+    )
     args = parser.parse_args(argv)
     chosen = args.names or [*BUILTIN_TWINS, LATEST]
     for name in chosen:
@@ -117,8 +130,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(
                 f"unknown surface {name!r}: choose from {', '.join([*BUILTIN_TWINS, LATEST])}"
             )
+    failed = 0
     for name in chosen:
-        surface = latest_surface() if name == LATEST else twin_surface(name)
+        try:
+            surface = latest_surface() if name == LATEST else twin_surface(name, args.create)
+        except EnvError as exc:
+            print(f"{name}: cannot create the twin: {exc}", file=sys.stderr)
+            failed += 1
+            continue
         if surface is None:
             print(f"{name}: not created, skipped (azml env create {name})", file=sys.stderr)
             continue
@@ -127,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name}: Python {surface['python']}, {versions} -> {path} ({path.stat().st_size} bytes)"
         )
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import jsonschema
 
+from tests.checker.test_target_modules import PY2_BUNDLE_SCRIPT, python2_bundle
+
 SCHEMA = json.loads((Path(__file__).parent / "sarif_schema.json").read_text())
 BAD = (
     "import pandas as pd\n\n"
@@ -138,3 +140,17 @@ def test_modules_and_members_the_target_lacks(tmp_path: Path) -> None:
         "check", "old.py", "--dialect", "classic", "--target-python", "2.7", cwd=tmp_path
     )
     assert "AZ305" not in classic.stdout and "AZ504" not in classic.stdout
+
+
+def test_a_python2_bundle_is_reported_under_python3_only(tmp_path: Path) -> None:
+    python2_bundle(tmp_path / "bundle.zip")
+    (tmp_path / "old.py").write_text(PY2_BUNDLE_SCRIPT)
+    result = azml("check", "old.py", "--bundle", "bundle.zip", "--format", "json", cwd=tmp_path)
+    found = [(item["line"], item["severity"]) for item in json.loads(result.stdout)
+             if item["code"] == "AZ505"]  # fmt: skip
+    assert found == [(2, "error"), (3, "error"), (4, "error")], result.stdout
+    classic = azml(
+        "check", "old.py", "--bundle", "bundle.zip", "--dialect", "classic",
+        "--target-python", "2.7", cwd=tmp_path,
+    )  # fmt: skip
+    assert "AZ505" not in classic.stdout and "AZ501" not in classic.stdout

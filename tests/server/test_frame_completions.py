@@ -180,15 +180,56 @@ async def test_members_are_checked_against_the_designer_surface(
     offered = items["append"]  # gone from this machine's pandas, present in the designer's
     resolved = await client.completion_item_resolve_async(offered)
     assert resolved.detail is not None and resolved.detail.startswith("append(other")
+    assert {"ix", "as_matrix"} <= set(items)  # the designer has them; this pandas does not
+    column = DESIGNER.replace("    dataframe1.\n", "    dataframe1['a'].\n")
+    uri = open_script(client, workspace / "designer_series.py", column)
+    found = await client.text_document_completion_async(
+        types.CompletionParams(
+            types.TextDocumentIdentifier(uri), position_of(column, "    dataframe1['a'].")
+        )
+    )
+    assert isinstance(found, types.CompletionList)
+    series = {item.label: item for item in found.items}
+    assert list(series["case_when"].tags or ()) == [types.CompletionItemTag.Deprecated]
+    assert not series["value_counts"].tags
 
 
-async def test_hover_on_a_member_names_the_pandas_versions_that_have_it(
-    client: LanguageClient, workspace: Path
-) -> None:
-    text = DESIGNER.replace("    dataframe1.\n", "")
-    uri = open_script(client, workspace / "designer_hover.py", text)
+async def designer_hover(
+    client: LanguageClient, workspace: Path, line: str, needle: str
+) -> tuple[str, str, str]:
+    """The URI, text and hover text at ``needle`` of the designer script with ``line`` in place
+    of the unfinished ``dataframe1.``."""
+    text = DESIGNER.replace("    dataframe1.\n", line)
+    uri = open_script(client, workspace / f"designer_hover_{len(line)}.py", text)
     hover = await client.text_document_hover_async(
-        types.HoverParams(types.TextDocumentIdentifier(uri), position_of(text, "dataframe1.mer"))
+        types.HoverParams(types.TextDocumentIdentifier(uri), position_of(text, needle))
     )
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    assert "(classic-py27)" in hover.contents.value and "(designer)" in hover.contents.value
+    return uri, text, hover.contents.value
+
+
+async def test_hover_names_the_pandas_versions_that_have_a_member_or_function(
+    client: LanguageClient, workspace: Path
+) -> None:
+    *_, shown = await designer_hover(client, workspace, "", "dataframe1.mer")
+    assert "(classic-py27)" in shown and "(designer)" in shown
+    line = "    both = pd.concat([dataframe1, joined])\n"
+    *_, shown = await designer_hover(client, workspace, line, "pd.conc")
+    assert "(pandas: in pandas 0.18.0 to " in shown
+
+
+async def test_a_member_only_the_target_has_gets_its_hover_and_signature(
+    client: LanguageClient, workspace: Path
+) -> None:
+    line = "    more = dataframe1.append(dataframe2, ignore_index=True)\n"
+    uri, text, shown = await designer_hover(client, workspace, line, "dataframe1.app")
+    assert "append(other" in shown and "In pandas 0.25.3 (designer)." in shown
+    assert "in pandas 0.18.0 to 1.1.5; gone by " in shown  # the range, then each surface
+    assert "pandas 0.18.0 (classic-py27)" in shown and "not in pandas 3" in shown
+    help_ = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(
+            types.TextDocumentIdentifier(uri), position_of(text, "append(dataframe2, ig")
+        )
+    )
+    assert help_ is not None and help_.signatures[0].label.startswith("append(other")
+    assert help_.active_parameter == 1

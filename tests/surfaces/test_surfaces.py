@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,10 @@ def test_shipped_surfaces_hold_known_facts() -> None:
     assert "dayofweek" in surfaces.members("designer", "dt")
     assert "agg" in surfaces.members("designer", "DataFrameGroupBy")
     assert "reshape" in classic.classes["numpy.ndarray"]
+    assert "C=1.0" in (designer.modules["sklearn.svm"]["SVC"] or [])  # estimators' parameters
+    assert "n_jobs=1" in (classic.modules["sklearn.linear_model"]["LogisticRegression"] or [])
+    assert (classic.modules["numpy"]["linspace"] or [])[:3] == ["start", "stop", "num=50"]
+    assert "device=None" in (latest.modules["numpy"]["linspace"] or [])  # numpy 2's dispatcher
     assert any("S9" in source for source in designer.sources)
 
 
@@ -76,9 +81,13 @@ def test_rules_under_the_designer() -> None:
     assert "added in pandas 2.1.0: use `.applymap(...)`" in found[("AZ404", 8)]
     assert "`Series.case_when`" in found[("AZ404", 9)]
     assert "takes no `key` in pandas 0.25.3" in found[("AZ405", 10)]
+    assert "added after pandas 0.25.3: pandas 1.1.5 has it" in found[("AZ405", 10)]
     assert "use `str.maketrans`" in found[("AZ304", 11)]
     assert "use `zip`" in found[("AZ304", 12)]
     assert "use `sklearn.model_selection`" in found[("AZ406", 4)]
+    kfold = "from sklearn.cross_validation import KFold, train_test_split\n"
+    (moved,) = [d for d in diagnose(kfold, dialect="designer") if d.code == "AZ406"]
+    assert moved.fix is None  # KFold(n, n_folds) became KFold(n_splits): no safe rewrite
     assert "pandas 0.25.3" in found[("AZ401", 13)]
 
 
@@ -90,6 +99,10 @@ def test_rules_under_python_2_and_its_twin() -> None:
     assert ("AZ304", 11) not in found and ("AZ406", 4) not in found
     assert "pandas 0.18.0 (classic-py27)" in found[("AZ404", 8)]
     assert "the classic-py27 twin" in found[("AZ401", 13)]
+    assert "`Series.case_when` does not exist in pandas 0.18.0" in found[("AZ404", 9)]
+    classic = {(d.code, d.line): d.message for d in diagnose(SCRIPT, dialect="classic")}
+    assert "pandas 0.18.0 (classic-py35)" in classic[("AZ404", 8)]
+    assert "`Series.case_when`" in classic[("AZ404", 9)]
     py3_only = "import itertools\nz = itertools.zip_longest([1], [2])\n"
     messages = [d.message for d in diagnose(py3_only, dialect="classic", target_python="2.7")]
     assert any("`itertools.zip_longest` is a Python 3 name" in m for m in messages)
@@ -117,7 +130,7 @@ def test_azml_check_reports_surface_rules(tmp_path: Path) -> None:
 def test_generator_runs_in_a_twin(tmp_path: Path) -> None:
     twin = installed("classic-py27")
     assert twin is not None, "create it first: azml env create classic-py27"
-    assert generate(["classic-py27", "--out", str(tmp_path)]) == 0
+    assert generate(["classic-py27", "--create", "--out", str(tmp_path)]) == 0  # up to date
     with gzip.open(tmp_path / "classic-py27.json.gz", "rt", encoding="utf-8") as stream:
         fresh = json.load(stream)
     shipped = surfaces.load("classic-py27")
@@ -131,6 +144,23 @@ def test_members_gone_from_the_newest_pandas_warn() -> None:
     found = [d for d in diagnose(script, dialect="designer") if d.code == "AZ401"]
     assert len(found) == 1 and found[0].severity.value == "warning"
     assert "`DataFrame.tshift` is in pandas 0.25.3 (designer)" in found[0].message
+    assert "the last shipped pandas with it is 1.1.5" in found[0].message
+
+
+def test_the_version_each_name_appeared_and_disappeared_in() -> None:
+    frame = "pandas.DataFrame"
+    gone = surfaces.lifetime("classes", frame, "append")
+    assert gone.having[0] == ("0.18.0", "classic-py27") and gone.appeared() is None
+    assert gone.disappeared() == ("1.1.5", surfaces.load(surfaces.LATEST).pandas)
+    added = surfaces.lifetime("classes", frame, "map")
+    assert added.appeared() == ("1.1.5", surfaces.load(surfaces.LATEST).pandas)
+    assert added.describe().endswith("(added after 1.1.5)")
+    assert (
+        surfaces.lifetime("classes", frame, "merge").describe().startswith("in pandas 0.18.0 to ")
+    )
+    keyword = surfaces.lifetime("modules", "sklearn.model_selection", "KFold", "scikit-learn")
+    assert keyword.having[0] == ("0.18.1", "classic-py35")  # the classic-py27 twin has 0.17.1
+    assert surfaces.lifetime("classes", frame, "no_such_member").describe().startswith("in none")
 
 
 DERIVED = """\
@@ -151,3 +181,37 @@ def test_derived_frames_are_checked_as_frames() -> None:
     found = {(d.code, d.line): d.message for d in diagnose(DERIVED, dialect="designer")}
     assert "pandas 0.25.3" in found[("AZ401", 7)]  # `append`: runs in the cloud, gone here
     assert "`DataFrame.map` does not exist in pandas 0.25.3" in found[("AZ404", 9)]
+
+
+def test_azml_check_needs_no_twin_and_fixes_what_is_safe(tmp_path: Path) -> None:
+    """With an empty cache (no twin created), the shipped surfaces still drive the rules, under
+    a dialect and under a named twin; ``--fix`` applies the safe rewrites."""
+    script = tmp_path / "score.py"
+    script.write_text("import cPickle\n" + SCRIPT, encoding="utf-8")
+    env = {**os.environ, "AZML_CACHE_DIR": str(tmp_path / "empty-cache")}
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "azml_lsp", "check", str(script), "--format", "json", *args],
+            capture_output=True, text=True, timeout=300, env=env,
+        )  # fmt: skip
+
+    listed = subprocess.run(
+        [sys.executable, "-m", "azml_lsp", "env", "list"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert " yes " not in listed.stdout, listed.stdout
+    under_twin = {(d["code"], d["line"]) for d in json.loads(check("--env", "classic-py27").stdout)}
+    assert {("AZ404", 9), ("AZ404", 10), ("AZ405", 11)} <= under_twin
+    assert ("AZ304", 12) not in under_twin  # string.maketrans is Python 2.7's own
+    fixed = check("--dialect", "designer", "--fix")
+    assert fixed.returncode == 1, fixed.stderr  # AZ405 (sort_values(key=)) has no safe fix
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("import pickle as cPickle\n")
+    for rewritten in (
+        "dataframe1.applymap(str)", "str.maketrans(", "pairs = zip(",
+        "from sklearn.model_selection import train_test_split",
+    ):  # fmt: skip
+        assert rewritten in text
+    left = {d["code"] for d in json.loads(check("--dialect", "designer").stdout)}
+    assert not {"AZ304", "AZ305", "AZ406"} & left and "AZ405" in left

@@ -97,3 +97,37 @@ async def test_module_completion_and_hover_under_the_twin_read_its_pandas(
     here = open_script(client, workspace / "module_local.py", local)
     items = await items_at(client, here, local, "    pd.")
     assert "read_csv" in items and "Panel" not in items
+
+
+CALL_SCRIPT = """# azml: env={twin}
+import pandas as pd
+
+
+def azureml_main(dataframe1: pd.DataFrame = None, dataframe2=None):
+    ordered = dataframe1.sort_values("a", ascending=True)
+    frame = pd.read_csv("a.csv", sep=",")
+    return frame,
+"""
+
+
+async def signature_at(client: LanguageClient, uri: str, text: str, needle: str) -> str:
+    help_ = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(types.TextDocumentIdentifier(uri), position_of(text, needle))
+    )
+    assert help_ is not None and help_.signatures, needle
+    return help_.signatures[0].label
+
+
+async def test_signature_help_under_the_twin_is_its_pandas(
+    client: LanguageClient, workspace: Path, designer_twin: str
+) -> None:
+    text = CALL_SCRIPT.format(twin=designer_twin)
+    uri = open_script(client, workspace / "calls_in_twin.py", text)
+    method = await signature_at(client, uri, text, 'sort_values("a", asc')
+    assert method.startswith("sort_values(") and "key" not in method  # `key=`: pandas 1.1
+    function = await signature_at(client, uri, text, 'read_csv("a.csv", se')
+    assert "filepath_or_buffer" in function and "storage_options" not in function
+    local = CALL_SCRIPT.format(twin="local")
+    here = open_script(client, workspace / "calls_local.py", local)
+    assert "key" in await signature_at(client, here, local, 'sort_values("a", asc')
+    assert "storage_options" in await signature_at(client, here, local, 'read_csv("a.csv", se')

@@ -11,7 +11,7 @@ from pathlib import PurePath
 
 from azml_lsp import surfaces
 from azml_lsp.checker.context import Context
-from azml_lsp.checker.model import Severity
+from azml_lsp.checker.model import Fix, Severity, TextEdit
 from azml_lsp.checker.python_versions import PYTHON2_MODULES
 from azml_lsp.checker.registry import Rule, register
 from azml_lsp.checker.rules.imports import imported_names, installed, read_bundle
@@ -40,7 +40,9 @@ NOT_PREINSTALLED = register(Rule(
     "Install it at the top of the script as the designer's docs show:\n\n```python\n"
     + INSTALL_PATTERN.format(module="xgboost", distribution="xgboost")
     + "\n```\n\nor put a pure-Python package in the Script Bundle, or use a preinstalled "
-    "package instead.",
+    "package instead. The editor's quick fix inserts those lines above the import (`--fix` "
+    "leaves it: it installs from the network).",
+    fixable=True,
 ))  # fmt: skip
 
 _PIP = re.compile(r"\bpip\b")
@@ -89,7 +91,18 @@ def check_preinstalled(ctx: Context) -> None:
             f"`{name}` ({distribution}) is installed here but not preinstalled in the designer: "
             f"install it in the script, {install_advice(name, distribution)}, or ship it in the "
             "Script Bundle (`azml rule AZ504` lists the preinstalled packages)",
+            _install_fix(node, name, distribution),
         )
+
+
+def _install_fix(node: ast.stmt, module: str, distribution: str) -> Fix | None:
+    """The designer's documented install lines, above a top-level import (not applied by
+    ``--fix``: it installs from the network)."""
+    if node.col_offset != 0:
+        return None
+    lines = INSTALL_PATTERN.format(module=module, distribution=distribution) + "\n"
+    edit = TextEdit(node.lineno, 1, node.lineno, 1, lines)
+    return Fix(f"Install {distribution} from the script", [edit], safe=False)
 
 
 @cache

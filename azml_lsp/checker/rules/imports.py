@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,8 +13,12 @@ from pathlib import Path, PurePosixPath
 from azml_lsp import surfaces
 from azml_lsp.bundles import BundleError, list_modules
 from azml_lsp.checker.context import Context
-from azml_lsp.checker.model import Severity
-from azml_lsp.checker.python_versions import PYTHON2_MODULES, PYTHON3_STDLIB_SINCE
+from azml_lsp.checker.model import Fix, Severity, TextEdit
+from azml_lsp.checker.python_versions import (
+    PYTHON2_MODULE_RENAMES,
+    PYTHON2_MODULES,
+    PYTHON3_STDLIB_SINCE,
+)
 from azml_lsp.checker.registry import Rule, register
 from azml_lsp.contract import BUNDLE_DIR_NAME
 
@@ -41,7 +46,10 @@ STDLIB_MODULE = register(Rule(
     "import urllib2  # Python 2\n\ndef azureml_main(dataframe1=None):\n"
     "    return dataframe1,",
     "Import the Python 3 module named in the message (`urllib.request`, `pickle`, `io`), or "
-    "for an older target ship a backport in the Script Bundle.",
+    "for an older target ship a backport in the Script Bundle. Where the Python 3 module has "
+    "the same names (`cPickle`, `Queue`, `ConfigParser` ...), the fix imports it under the old "
+    "name: `import pickle as cPickle`.",
+    fixable=True,
 ))  # fmt: skip
 PYTHON2_BUNDLE = register(Rule(
     "AZ505", "python2-bundle", Severity.ERROR,
@@ -159,7 +167,7 @@ def check_imports(ctx: Context) -> None:
             served = True
             ctx.report(PYTHON2_BUNDLE.code, node, _python2_bundle_message(ctx, names, name))
         elif (message := stdlib_module_message(name, target, ctx.config.python)) is not None:
-            ctx.report(STDLIB_MODULE.code, node, message)
+            ctx.report(STDLIB_MODULE.code, node, message, _module_fix(ctx, node, name))
         elif not (installed(name) or (target[0] == 2 and name in PYTHON2_MODULES)):
             ctx.report(
                 UNRESOLVED.code, node, _unresolved_message(ctx, name, names.nested.get(name))
@@ -197,6 +205,34 @@ def stdlib_module_message(name: str, target: tuple[int, int], python: str) -> st
             f"`{name}`" + (f"; use `{new}`" if new else "")
         )
     return None
+
+
+def _module_fix(ctx: Context, node: ast.stmt, name: str) -> Fix | None:
+    """``import cPickle`` -> ``import pickle as cPickle``, ``from Queue import Queue`` ->
+    ``from queue import Queue``: for Python 2 modules whose Python 3 module has the same names."""
+    new = PYTHON2_MODULES.get(name)
+    if new is None or name not in PYTHON2_MODULE_RENAMES or ctx.config.version[0] < 3:
+        return None
+    edits: list[TextEdit] = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name == name:
+                bound = alias.asname or name
+                edits.append(ctx.replace(alias, new if bound == new else f"{new} as {bound}"))
+    elif isinstance(node, ast.ImportFrom) and node.module == name:
+        edit = from_module_edit(ctx, node, new)
+        edits.extend([edit] if edit is not None else [])
+    return Fix(f"Import `{new}`", edits) if edits else None
+
+
+def from_module_edit(ctx: Context, node: ast.ImportFrom, new: str) -> TextEdit | None:
+    """The edit that writes ``new`` for the module of ``from module import ...``."""
+    text = ctx.lines[node.lineno - 1]
+    module = re.escape(node.module or "")
+    found = re.compile(rf"\bfrom\s+({module})(?![\w.])").search(text, node.col_offset)
+    if found is None:
+        return None
+    return TextEdit(node.lineno, found.start(1) + 1, node.lineno, found.end(1) + 1, new)
 
 
 @lru_cache(maxsize=1)

@@ -8,12 +8,15 @@ from functools import cache
 
 from azml_lsp import surfaces
 from azml_lsp.checker.context import Context
-from azml_lsp.checker.model import Severity
-from azml_lsp.checker.python_versions import PYTHON2_MEMBERS
+from azml_lsp.checker.model import Fix, Severity, TextEdit
+from azml_lsp.checker.python_versions import PYTHON2_MEMBER_RENAMES, PYTHON2_MEMBERS
 from azml_lsp.checker.receivers import receiver_class
 from azml_lsp.checker.registry import Rule, register
+from azml_lsp.checker.rules.imports import from_module_edit
 from azml_lsp.checker.rules.pandas_api import REMOVED, local_pandas
 from azml_lsp.contract.pandas_api import (
+    ADDED_ATTRIBUTES,
+    ADDED_RENAMES,
     ADDED_REPLACEMENTS,
     REMOVED_ARGUMENTS,
     REMOVED_FUNCTIONS,
@@ -32,8 +35,10 @@ NOT_IN_TARGET = register(Rule(
     "AttributeError.",
     "def azureml_main(dataframe1=None):\n    return dataframe1.map(str),  # pandas 2.1",
     "Use the older API named in the message (`.applymap`, `.values` ...), or check under the "
-    "target's twin (`azml run --env NAME`).",
+    "target's twin (`azml run --env NAME`). The fix writes `df.applymap(f)` for `df.map(f)` "
+    "and `df.values` for `df.to_numpy()`.",
     needs_jedi=True,
+    fixable=True,
 ))  # fmt: skip
 ARGUMENT_NOT_IN_TARGET = register(Rule(
     "AZ405", "pandas-argument-not-in-target", Severity.ERROR,
@@ -51,7 +56,10 @@ MODULE_NOT_IN_TARGET = register(Rule(
     "`sklearn.cross_validation` after 0.20, `sklearn.model_selection` before 0.18 ...",
     "The import fails in the cloud with ModuleNotFoundError or ImportError.",
     "from sklearn.cross_validation import train_test_split",
-    "Import from the module named in the message (`sklearn.model_selection`).",
+    "Import from the module named in the message (`sklearn.model_selection`). The fix does so "
+    "when every imported name takes there the parameters it took before (read from the "
+    "surfaces: `train_test_split`, not `KFold`, whose `n, n_folds` became `n_splits`).",
+    fixable=True,
 ))  # fmt: skip
 STDLIB_MEMBER = register(Rule(
     "AZ304", "stdlib-member-not-in-target", Severity.ERROR,
@@ -62,7 +70,9 @@ STDLIB_MEMBER = register(Rule(
     "They parse on both Pythons and raise AttributeError, ImportError or TypeError when the "
     "line runs.",
     "import string\ntable = string.maketrans('abc', 'xyz')",
-    "Use the name the target's Python has (named in the message).",
+    "Use the name the target's Python has (named in the message); the fix writes it where it "
+    "takes the same arguments (`str.maketrans`, `zip`, `sys.maxsize` ...).",
+    fixable=True,
 ))  # fmt: skip
 
 
@@ -97,11 +107,11 @@ def _added_in(owner: str, member: str, parameter: str, target: Surface) -> str:
     later = [s for s in _by_pandas() if version_tuple(s.pandas) > version_tuple(target.pandas)]
     for surface in later:
         if parameter:
-            params = _parameter_names(surface.classes.get(owner, {}).get(member))
-            if parameter in params:
-                return f"pandas {surface.pandas} has it"
-        elif member in surface.classes.get(owner, {}):
-            return f"pandas {surface.pandas} has it"
+            found = parameter in _parameter_names(surface.classes.get(owner, {}).get(member))
+        else:
+            found = member in surface.classes.get(owner, {})
+        if found:
+            return f"it was added after pandas {target.pandas}: pandas {surface.pandas} has it"
     return "newer pandas has it"
 
 
@@ -153,6 +163,7 @@ def check_members(ctx: Context) -> None:
     missing = _missing_members(target.name)
     latest_pandas = surfaces.load(surfaces.LATEST).modules.get("pandas", {})
     old_pandas = target.modules.get("pandas", {})
+    calls = {id(call.func): call for call in ctx.nodes(ast.Call)}
     for attribute in ctx.nodes(ast.Attribute):
         name = attribute.attr
         new_function = name in latest_pandas and name not in old_pandas
@@ -163,7 +174,8 @@ def check_members(ctx: Context) -> None:
         if owners and isinstance(attribute.ctx, ast.Load):
             owner = receiver_class(ctx, attribute.value)
             if owner in owners:
-                _report_member(ctx, attribute, target, owner, name)
+                fix = _member_fix(ctx, attribute, calls.get(id(attribute)), target, owner)
+                _report_member(ctx, attribute, target, owner, name, fix)
     for node in ctx.nodes(ast.ImportFrom):
         if node.module == "pandas":
             for alias in node.names:
@@ -176,7 +188,32 @@ def _is_pandas_name(ctx: Context, attribute: ast.Attribute) -> bool:
     return ctx.inference.origin(attribute) == f"pandas.{attribute.attr}"
 
 
-def _report_member(ctx: Context, node: ast.AST, target: Surface, owner: str, name: str) -> None:
+def _member_fix(
+    ctx: Context, attribute: ast.Attribute, call: ast.Call | None, target: Surface, owner: str
+) -> Fix | None:
+    """``df.map(f)`` -> ``df.applymap(f)``, ``df.to_numpy()`` -> ``df.values``, where the target
+    has the older name."""
+    key = (owner.removeprefix("pandas."), attribute.attr)
+    if call is None or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    members = target.classes.get(owner, {})
+    line, _, end_line, end_column = ctx.span(attribute)
+    if line != end_line:
+        return None
+    start = end_column - len(attribute.attr)
+    older = ADDED_RENAMES.get(key)
+    if older in members and len(call.args) == 1:
+        return Fix(f"Use `.{older}(...)`", [TextEdit(end_line, start, end_line, end_column, older)])
+    older = ADDED_ATTRIBUTES.get(key)
+    if older in members and not call.args:
+        _, _, call_line, call_end = ctx.span(call)
+        return Fix(f"Use `.{older}`", [TextEdit(end_line, start, call_line, call_end, older)])
+    return None
+
+
+def _report_member(
+    ctx: Context, node: ast.AST, target: Surface, owner: str, name: str, fix: Fix | None = None
+) -> None:
     short = owner.removeprefix("pandas.")
     qualified = f"pd.{name}" if owner == "pandas" else f"{short}.{name}"
     added = "" if owner == "pandas" else f"; {_added_in(owner, name, '', target)}"
@@ -186,6 +223,7 @@ def _report_member(ctx: Context, node: ast.AST, target: Surface, owner: str, nam
         node,
         f"`{qualified}` does not exist in {_target_label(ctx, target)}{added}"
         + (f": use {replacement}" if replacement else ""),
+        fix,
     )
 
 
@@ -219,12 +257,14 @@ def check_gone_here(ctx: Context) -> None:
         if owner not in owners:
             continue
         qualified = f"{owner.removeprefix('pandas.')}.{attribute.attr}"
+        span = surfaces.lifetime("classes", owner, attribute.attr).disappeared()
         ctx.report(
             REMOVED.code,
             attribute,
             f"`{qualified}` is in {_target_label(ctx, target)}, so it runs in the cloud, but "
             f"pandas {latest.pandas} no longer has it"
             + (" (nor the pandas installed here)" if here else "")
+            + (f"; the last shipped pandas with it is {span[0]}" if span else "")
             + ": see the pandas release notes for its replacement",
             severity=Severity.WARNING,
         )
@@ -280,6 +320,7 @@ def check_modules(ctx: Context) -> None:
                 MODULE_NOT_IN_TARGET.code,
                 node,
                 f"`{head}` does not exist in {label}" + (f": use `{instead}`" if instead else ""),
+                _moved_fix(ctx, node, names, target, instead),
             )
             continue
         if len(parts) != 2:
@@ -296,6 +337,51 @@ def check_modules(ctx: Context) -> None:
                     node,
                     f"`{head}` has no `{name}` in {label}{having}",
                 )
+
+
+def _moved_fix(
+    ctx: Context, node: ast.stmt, names: list[str], target: Surface, instead: str | None
+) -> Fix | None:
+    """``from sklearn.cross_validation import train_test_split`` -> ``from
+    sklearn.model_selection import ...`` when each name takes in the target's module the
+    parameters it took in the old one."""
+    if not (isinstance(node, ast.ImportFrom) and instead in target.modules and names):
+        return None
+    assert instead is not None and node.module is not None
+    new = target.modules[instead]
+    for name in names:
+        old = [
+            surfaces.load(s).modules[node.module][name]
+            for s in surfaces.present_in("modules", node.module, name)
+        ]
+        if name not in new or not old or not all(_accepts(new[name], o) for o in old):
+            return None
+    edit = from_module_edit(ctx, node, instead)
+    return Fix(f"Import from `{instead}`", [edit]) if edit is not None else None
+
+
+def _accepts(new: surfaces.Signature, old: surfaces.Signature) -> bool:
+    """Whether every call written for ``old`` binds the same way to ``new``: the same
+    positional parameters first, each named one still there, the same ``*``/``**`` catch-alls."""
+    if new is None or old is None:
+        return False
+
+    def positional(signature: list[str]) -> list[str]:
+        names = []
+        for parameter in signature:
+            if parameter.startswith("*"):
+                break
+            if parameter != "/":
+                names.append(parameter.split("=")[0])
+        return names
+
+    starred = {p for p in old if p.startswith("*") and p != "*"}
+    old_positional = positional(old)
+    return (
+        positional(new)[: len(old_positional)] == old_positional
+        and _parameter_names(old) <= _parameter_names(new) | {p.lstrip("*") for p in starred}
+        and starred <= set(new)
+    )
 
 
 def _imports(ctx: Context) -> list[tuple[ast.stmt, str, list[str]]]:
@@ -354,7 +440,28 @@ def check_stdlib_members(ctx: Context) -> None:
             node,
             f"`{qualified}` is a Python {other.python[0]} name: the target Python "
             f"{ctx.config.python} has no `{qualified}`" + (f"; use `{instead}`" if instead else ""),
+            _stdlib_fix(ctx, node, module, qualified, instead),
         )
+
+
+def _stdlib_fix(
+    ctx: Context, node: ast.AST, module: str, qualified: str, instead: str | None
+) -> Fix | None:
+    """``string.maketrans`` -> ``str.maketrans``, ``it.izip_longest`` -> ``it.zip_longest``:
+    where the Python 3 name takes the same arguments (``PYTHON2_MEMBER_RENAMES``)."""
+    if instead is None or qualified not in PYTHON2_MEMBER_RENAMES:
+        return None
+    if not isinstance(node, ast.Attribute):
+        return None
+    if instead.startswith(f"{module}."):  # same module: keep the script's name for it
+        line, _, end_line, end_column = ctx.span(node)
+        if line != end_line:
+            return None
+        start = end_column - len(node.attr)
+        edit = TextEdit(end_line, start, end_line, end_column, instead.rpartition(".")[2])
+    else:
+        edit = ctx.replace(node, instead)
+    return Fix(f"Use `{instead}`", [edit])
 
 
 def check_translate(ctx: Context) -> None:
