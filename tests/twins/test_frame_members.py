@@ -38,6 +38,12 @@ async def items_at(
     return {item.label: item for item in found.items}
 
 
+def opened(client: LanguageClient, path: Path, template: str, twin: str) -> tuple[str, str]:
+    """Open ``template`` declaring ``twin`` at ``path``: its URI and text."""
+    text = template.format(twin=twin)
+    return open_script(client, path, text), text
+
+
 def described(item: types.CompletionItem) -> str | None:
     return item.label_details.description if item.label_details else None
 
@@ -45,14 +51,12 @@ def described(item: types.CompletionItem) -> str | None:
 async def test_completions_under_the_designer_twin_are_its_pandas(
     client: LanguageClient, workspace: Path, designer_twin: str
 ) -> None:
-    text = SCRIPT.format(twin=designer_twin)
-    uri = open_script(client, workspace / "in_twin.py", text)
+    uri, text = opened(client, workspace / "in_twin.py", SCRIPT, designer_twin)
     items = await items_at(client, uri, text, "    merged.")
     assert {"append", "ix", "merge"} <= set(items)  # both gone from pandas 2
     assert described(items["append"]) is None, "the twin's own member, not the surface's"
     assert "map" not in items  # added in pandas 2.1
-    local = SCRIPT.format(twin="local")
-    here = open_script(client, workspace / "local.py", local)
+    here, local = opened(client, workspace / "local.py", SCRIPT, "local")
     items = await items_at(client, here, local, "    merged.")
     # this machine's pandas lacks append: offered only from the designer's surface, so marked
     assert described(items["append"]) == "in pandas 0.25.3 (designer)"
@@ -82,8 +86,7 @@ def azureml_main(dataframe1=None, dataframe2=None):
 async def test_module_completion_and_hover_under_the_twin_read_its_pandas(
     client: LanguageClient, workspace: Path, designer_twin: str
 ) -> None:
-    text = MODULE_SCRIPT.format(twin=designer_twin)
-    uri = open_script(client, workspace / "module_in_twin.py", text)
+    uri, text = opened(client, workspace / "module_in_twin.py", MODULE_SCRIPT, designer_twin)
     items = await items_at(client, uri, text, "    pd.")
     assert {"Panel", "read_csv"} <= set(items)  # pd.Panel: gone since pandas 1.0
     hover = await client.text_document_hover_async(
@@ -93,8 +96,7 @@ async def test_module_completion_and_hover_under_the_twin_read_its_pandas(
     shown = hover.contents.value
     assert "parser_f(" in shown, shown  # how pandas 0.25 made read_csv
     assert "dtype_backend" not in shown and "storage_options" not in shown  # pandas 2.0, 1.2
-    local = MODULE_SCRIPT.format(twin="local")
-    here = open_script(client, workspace / "module_local.py", local)
+    here, local = opened(client, workspace / "module_local.py", MODULE_SCRIPT, "local")
     items = await items_at(client, here, local, "    pd.")
     assert "read_csv" in items and "Panel" not in items
 
@@ -121,13 +123,11 @@ async def signature_at(client: LanguageClient, uri: str, text: str, needle: str)
 async def test_signature_help_under_the_twin_is_its_pandas(
     client: LanguageClient, workspace: Path, designer_twin: str
 ) -> None:
-    text = CALL_SCRIPT.format(twin=designer_twin)
-    uri = open_script(client, workspace / "calls_in_twin.py", text)
+    uri, text = opened(client, workspace / "calls_in_twin.py", CALL_SCRIPT, designer_twin)
     method = await signature_at(client, uri, text, 'sort_values("a", asc')
     assert method.startswith("sort_values(") and "key" not in method  # `key=`: pandas 1.1
     function = await signature_at(client, uri, text, 'read_csv("a.csv", se')
     assert "filepath_or_buffer" in function and "storage_options" not in function
-    local = CALL_SCRIPT.format(twin="local")
-    here = open_script(client, workspace / "calls_local.py", local)
+    here, local = opened(client, workspace / "calls_local.py", CALL_SCRIPT, "local")
     assert "key" in await signature_at(client, here, local, 'sort_values("a", asc')
     assert "storage_options" in await signature_at(client, here, local, 'read_csv("a.csv", se')
