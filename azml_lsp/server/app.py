@@ -540,9 +540,7 @@ async def initialized(ls: AzmlLanguageServer, params: types.InitializedParams) -
     ls._loop = asyncio.get_running_loop()
     root = ls.workspace.root_path or str(Path.cwd())
     ls.jedi.start_warm_up(
-        root,
-        then=(ls.warm_up_checks, trim_after_warm_up),
-        wait_quiet=ls.wait_quiet,
+        root, then=(ls.warm_up_checks, trim_after_warm_up), wait_quiet=ls.wait_quiet
     )
     threading.Thread(target=ls.warm_members, name="azml-members", daemon=True).start()
     if ls.config.prestart_worker:

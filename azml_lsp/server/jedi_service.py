@@ -70,10 +70,10 @@ def _no_automatic_collection() -> Iterator[None]:
 class JediService:
     """Runs jedi calls in one thread and keeps the last completion list for resolve."""
 
-    def __init__(self, interactive: InteractiveRequests | None = None) -> None:
+    def __init__(self) -> None:
         share_parse_cache_safely()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="azml-jedi")
-        self.interactive = interactive or InteractiveRequests()
+        self.interactive = InteractiveRequests()
         self._queued = 0  # calls of requests waiting for the thread
         set_pause_hook(lambda: self.interactive.step_aside(self.has_queued_calls))
         self._warm = threading.Event()
