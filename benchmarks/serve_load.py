@@ -8,8 +8,9 @@
 ``--soak`` is the memory soak: 10,000 requests per service, and the growth of the workers'
 resident memory from the start to the end of the run (the target is under 10 %).
 
-``--env TWIN`` adds a row for ``azml serve --isolation request --env TWIN``: requests forked
-from a template in that cloud twin's interpreter (its memory counts the hosts and templates).
+``--env TWIN`` adds a row per chosen isolation for ``azml serve --env TWIN``: requests made by
+a template in that cloud twin's interpreter (forked from it, or by it; the memory counts the
+hosts and templates).
 
 Each service serves the same computation on the same machine with the same number of workers:
 ``azml serve`` a script's ``azureml_main``; ``azmlinfsrv`` a ``score.py`` written here whose
@@ -261,7 +262,7 @@ def main() -> int:
         "--soak", action="store_true", help=f"{SOAK_REQUESTS:,} requests: the memory soak"
     )
     parser.add_argument(
-        "--env", help="also serve with --isolation request in this cloud twin (e.g. designer)"
+        "--env", help="also serve in this cloud twin (e.g. designer), in each chosen isolation"
     )
     args = parser.parse_args()
     if args.soak:
@@ -274,7 +275,9 @@ def main() -> int:
             if isolation in chosen:
                 rows.append(measure_azml(isolation, folder, args))
         if args.env:
-            rows.append(measure_azml("request", folder, args, env=args.env))
+            for isolation in ISOLATIONS:
+                if isolation in chosen:
+                    rows.append(measure_azml(isolation, folder, args, env=args.env))
         if PEER in chosen:
             rows.append(measure_peer(folder, args))
     print_rows(rows, args)

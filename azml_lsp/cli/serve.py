@@ -9,7 +9,6 @@ import click
 from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
 from azml_lsp.runtime.model import DEFAULT_MEMORY_MB, MIN_MEMORY_MB
 from azml_lsp.serve.config import (
-    DEFAULT_ISOLATION,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONCURRENT,
     DEFAULT_TIMEOUT_S,
@@ -51,11 +50,12 @@ dialect_option = click.option(
     "--isolation",
     type=click.Choice(ISOLATIONS),
     default=None,
-    help=f"request: every request forked from a template that imported the script, so no "
-    f"module's state carries over (default: {DEFAULT_ISOLATION}, or the script's declared "
-    "isolation); reimport: the script imported again for each request in a warm worker, as the "
-    "designer does (the modules it imports keep their state); worker: the script imported once "
-    "per worker and azureml_main called per request, like an online endpoint's init()/run().",
+    help="request: every request forked from a template that imported the script, so no "
+    "module's state carries over, as classic did; reimport: the script imported again for each "
+    "request in a warm worker, as the designer does (the modules it imports keep their state); "
+    "worker: the script imported once per worker and azureml_main called per request, like an "
+    "online endpoint's init()/run(). Default: the script's declared isolation, else the "
+    "dialect's (classic: request, designer: reimport; with --python: request).",
 )
 @click.option(
     "--api-key",
@@ -134,10 +134,10 @@ def serve(
     The script runs in worker processes, never in the server: with --isolation request each
     request gets a fresh copy of the imported script (forked); with --isolation reimport each
     request imports the script again in a warm worker; with --isolation worker each worker
-    imports it once.
+    imports it once. In a cloud twin (--env, or the dialect's twin when it is created) the
+    worker is a template process in the twin's interpreter.
     The service runs whatever the script does with the request: expose it only to callers you
-    trust, and never expose a script that evaluates its input. In a cloud twin (--env), each
-    request also starts the twin's interpreter.
+    trust, and never expose a script that evaluates its input.
     """
     from azml_lsp.cli.run import twin_dialect
     from azml_lsp.serve.config import with_environment
@@ -162,7 +162,7 @@ def serve(
         bundle=Path(declared.bundle).resolve() if declared.bundle else None,
         dialect=Dialect.parse(declared.dialect or twin_dialect(declared.env, script)),
         workers=workers,
-        isolation=isolation or declared.isolation or DEFAULT_ISOLATION,  # type: ignore[arg-type]
+        isolation=isolation or declared.isolation,  # type: ignore[arg-type]
         timeout_s=timeout,
         memory_mb=memory_mb,
         max_concurrent=max_concurrent,

@@ -47,6 +47,11 @@ class DialectProfile:
     default_index: str
     """``"int64"``: inputs get a 64-bit integer index 0..n-1 (classic, S2); ``"range"``: a
     RangeIndex (designer)."""
+    web_service_state: str
+    """What a web-service request starts from (section 9): ``"fresh"``, the module runs on
+    every call with nothing kept from the last (classic, S2); ``"reimported"``, the script is
+    imported again for every request in a process that lives on, so the modules it imports
+    keep their state (designer, S9 and the module's code)."""
 
 
 def _default_python(dialect: Dialect) -> str:
@@ -74,6 +79,7 @@ PROFILES: dict[Dialect, DialectProfile] = {
         input_bytes_limit=10 * 1024**3,
         installs_packages=False,
         default_index="int64",
+        web_service_state="fresh",
     ),
     Dialect.DESIGNER: DialectProfile(
         title="Azure ML designer Execute Python Script (v1.1)",
@@ -87,5 +93,6 @@ PROFILES: dict[Dialect, DialectProfile] = {
         input_bytes_limit=None,
         installs_packages=True,
         default_index="range",
+        web_service_state="reimported",
     ),
 }

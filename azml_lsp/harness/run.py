@@ -106,10 +106,22 @@ def import_entry(request, source):
     # type: (Dict[str, Any], bytes) -> Any
     """Import ``source`` as the module ``request["module"]`` and give its entry point (raises
     what the import raises)."""
+    return execute_script(request, compile_script(request, source))
+
+
+def compile_script(request, source):
+    # type: (Dict[str, Any], bytes) -> Any
+    """The script's code object (raises SyntaxError as the import would)."""
+    return compile(source, request["script"], "exec", 0, True)
+
+
+def execute_script(request, code):
+    # type: (Dict[str, Any], Any) -> Any
+    """Run the script's ``code`` in a new module ``request["module"]`` (replacing the last one
+    in ``sys.modules``) and give its entry point (raises what the import raises)."""
     name = request["module"]
     module = types.ModuleType(name)
     module.__file__ = request["copy"]
-    code = compile(source, request["script"], "exec", 0, True)
     sys.modules[name] = module
     exec(code, module.__dict__)
     return getattr(module, ENTRY_POINT)
@@ -208,9 +220,12 @@ def exception_facts(exc):
 
 def arm_stack_dump(path):
     # type: (str) -> None
-    """On the host's signal (a timeout), write the running stack where the host reads it."""
+    """On the host's signal (a timeout), write the running stack where the host reads it (a
+    process that serves several calls arms it for each: the last call's file replaces the
+    one before)."""
     stream = open(path, "a")
-    _stack_file.append(stream)
+    earlier = list(_stack_file)
+    _stack_file[:] = [stream]
     try:
         import faulthandler
 
@@ -218,6 +233,8 @@ def arm_stack_dump(path):
         faulthandler.register(STACK_DUMP_SIGNAL, file=stream, all_threads=False)
     except ImportError:  # Python 2: a handler that writes faulthandler's layout, newest first
         signal.signal(STACK_DUMP_SIGNAL, _write_stack)
+    for replaced in earlier:  # closed once nothing writes to it any more
+        replaced.close()
 
 
 def _write_stack(signum, frame):

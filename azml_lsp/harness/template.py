@@ -18,6 +18,14 @@ random state, death with the template), reads the tables, calls ``azureml_main``
 says ``started`` with the child's pid (the host times the call, asks for its stack and kills
 it), then ``ended`` with its exit status (negative: the signal that killed it). It ends when
 the host closes its side of the channel. The contract's rules stay with the host.
+
+With the spec's ``isolation`` ``reimport`` or ``worker`` the template makes each call itself,
+with no child: ``reimport`` first runs the script's code again into a new module (the modules
+it imports keep their state; a failed import is that call's error), ``worker`` calls the entry
+point the first import gave. The call's output, working directory, limits and stack-dump file
+are taken on for the call and the output and recursion limit given back after it; the
+template says ``started`` with its own pid and ``ended`` with status 0. A call that overruns or
+whose caller leaves is stopped by killing the template (the host starts another).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -45,13 +53,18 @@ CALL_MODULES = ("ctypes", "faulthandler", "resource")
 #: A child's exit status when the harness itself failed (its facts are in ``result.json``).
 HARNESS_FAILED = 70
 _PR_SET_PDEATHSIG = 1
+#: Isolations whose calls the template makes itself, without a child.
+IN_PROCESS = ("reimport", "worker")
 
 
 def serve(spec_file):
     # type: (str) -> int
-    """Import the script, then fork a child for each call until the host closes the channel."""
+    """Import the script, then make each call (in a forked child, or here) until the host
+    closes the channel."""
     spec = run.load_request(spec_file)
     channel = Channel(spec["events_fd"], spec["replies_fd"])
+    isolation = spec.get("isolation", "request")
+    _die_with(os.getppid())  # neither the template nor a call it makes outlives the host
     for name in zygote.PRELOAD + CALL_MODULES:
         try:
             __import__(name)
@@ -62,7 +75,8 @@ def serve(spec_file):
     os.chdir(spec["import_cwd"])
     try:
         with open(spec["script"], "rb") as stream:
-            entry = run.import_entry(spec, stream.read())
+            code = run.compile_script(spec, stream.read())
+        entry = run.execute_script(spec, code)
     except BaseException as exc:
         channel.send("failed", error=run.exception_facts(exc))
         return 0
@@ -76,9 +90,92 @@ def serve(spec_file):
             order = channel.receive()
         except EOFError:
             os._exit(0)  # the host is gone: no teardown of the imported packages to wait for
+        if isolation in IN_PROCESS:
+            channel.send("started", pid=os.getpid())
+            again = code if isolation == "reimport" else None
+            entry = _call_here(order, spec, again, entry)
+            channel.send("ended", status=0)
+            continue
         pid = _fork_call(order, entry, channel)
         channel.send("started", pid=pid)
         channel.send("ended", status=_wait(pid))
+
+
+def _call_here(order, spec, code, entry):
+    # type: (Dict[str, Any], Dict[str, Any], Any, Any) -> Any
+    """Make the call in this process, after running the script's ``code`` again when given
+    (reimport); the entry point the next call uses."""
+    result = os.path.join(order["result"], run.RESULT_FILE)
+    _reap_children()
+    saved = _take_on_call(order)
+    try:
+        if code is not None:
+            os.chdir(order["work"])
+            try:
+                entry = run.execute_script(spec, code)
+            except BaseException as exc:  # this call's error; the next call imports again
+                dump_json({"error": run.exception_facts(exc)}, result)
+                return entry
+        frames = [optional_table(folder) for folder in order["inputs"]]
+        called = run.call_entry(entry, frames, order["ports"], order["work"])
+        dump_json(run.described(called, order["result"]), result)
+    except BaseException as exc:  # the harness failed (or a limit hit it): still an answer
+        try:
+            dump_json({"internal": run.exception_facts(exc)}, result)
+        except BaseException:  # nothing more can be said: the host finds no result
+            pass
+    finally:
+        _give_back(saved)
+    return entry
+
+
+def _take_on_call(order):
+    # type: (Dict[str, Any]) -> Any
+    """Take on a call's state in this process (limits, output, working directory, stack-dump
+    file); what :func:`_give_back` restores."""
+    _flush_streams()
+    saved = (os.dup(1), os.dup(2), sys.getrecursionlimit())
+    zygote.set_limits(order["rlimits"])
+    zygote.redirect(order["output"], 1, os.O_WRONLY | os.O_APPEND)
+    zygote.redirect(order["output"], 2, os.O_WRONLY | os.O_APPEND)
+    os.chdir(order["work"])
+    run.arm_stack_dump(order["stack_file"])
+    return saved
+
+
+def _give_back(saved):
+    # type: (Any) -> None
+    """After a call made here: the template's own output and recursion limit again."""
+    _flush_streams()
+    stdout, stderr, limit = saved
+    os.dup2(stdout, 1)
+    os.dup2(stderr, 2)
+    os.close(stdout)
+    os.close(stderr)
+    sys.setrecursionlimit(limit)
+    _reap_children()
+
+
+def _flush_streams():
+    # type: () -> None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # a script may have closed or replaced it
+            pass
+
+
+def _reap_children():
+    # type: () -> None
+    """Reap what calls made here started and the host killed (they would hold pids under the
+    template's process cap)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except OSError:  # no children left
+            return
+        if pid == 0:
+            return
 
 
 def _warm_exchange(folder):
@@ -120,11 +217,7 @@ def _fork_call(order, entry, channel):
         except BaseException:  # nothing more can be said: the exit status tells
             pass
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except BaseException:  # a script may have closed or replaced it
-                pass
+        _flush_streams()
         os._exit(code)
     return 0  # not reached
 

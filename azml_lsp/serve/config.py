@@ -20,13 +20,14 @@ DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 DEFAULT_WORKERS = 2
 Isolation = Literal["request", "reimport", "worker"]
-#: Classic ran the module on every web-service call and the designer re-imports the script on
-#: every real-time request (CONTRACT.md section 9, S2 and S9): fresh module state per request.
-#: ``request`` is the strict form (every module as the import left it, in a forked process);
-#: ``reimport`` is the designer's own (the script's module anew, in the warm host).
-DEFAULT_ISOLATION: Isolation = "request"
-#: Isolations whose calls run in the host process itself (this interpreter only).
-IN_HOST: tuple[Isolation, ...] = ("reimport", "worker")
+#: The isolation that matches what a dialect's web service starts each request from
+#: (``DialectProfile.web_service_state``): classic ran the module on every call, nothing kept
+#: (``request``: every module as the import left it, in a forked process); the designer
+#: re-imports the script on every request in a process that lives on (``reimport``).
+ISOLATION_FOR_STATE: dict[str, Isolation] = {"fresh": "request", "reimported": "reimport"}
+#: Isolations whose calls run in a warm process (a host here, or a twin's template), which
+#: ``--python`` (the runtime's warm worker, one run per request) cannot give.
+IN_PROCESS: tuple[Isolation, ...] = ("reimport", "worker")
 #: Extra seconds the server waits past the run's own timeout before it kills the run itself.
 WATCHDOG_GRACE_S = 10.0
 
@@ -46,11 +47,11 @@ class ServeConfig:
     api_key: str | None = field(default=None, repr=False)
     schemas: dict[str, TableSchema] = field(default_factory=dict)
     """Expected columns per input name (``input1``, ``input2``), from sample datasets."""
-    isolation: Isolation = DEFAULT_ISOLATION
+    isolation: Isolation | None = None
     """``request``: fresh module state per request (the script forked from a template that
     imported it); ``reimport``: the script's module imported again for each request in the
     warm worker (the modules it imports keep their state); ``worker``: the script imported
-    once per worker, called per request."""
+    once per worker, called per request. None: the dialect's (:func:`default_isolation`)."""
     python: str | None = None
     env: str | None = None
     """Where requests run: a cloud twin's name or ``local``; None: the runtime's default (the
@@ -63,6 +64,17 @@ class ServeConfig:
     """The cloud twin requests run in (filled in by :func:`with_environment`); None: here or
     ``python``."""
 
+    def __post_init__(self) -> None:
+        if self.isolation is None:  # --python gives request isolation only (a run per call)
+            self.isolation = "request" if self.python else default_isolation(self.dialect)
+
+
+def default_isolation(dialect: Dialect) -> Isolation:
+    """The isolation that matches how ``dialect``'s web service treats module state."""
+    from azml_lsp.contract.profile import PROFILES
+
+    return ISOLATION_FOR_STATE[PROFILES[dialect].web_service_state]
+
 
 def with_environment(config: ServeConfig) -> ServeConfig:
     """``config`` with its environment settled: the twin (or ``local``) every request runs in,
@@ -73,10 +85,12 @@ def with_environment(config: ServeConfig) -> ServeConfig:
     from azml_lsp.contract.twins import LOCAL
     from azml_lsp.runtime.runner import resolve_environment
 
+    if config.python is not None and config.isolation in IN_PROCESS:
+        raise ValueError(
+            f"--isolation {config.isolation} needs a warm process, which --python does not "
+            "give (each request is a run there): serve with --env TWIN or --isolation request"
+        )
     env = config.env
-    in_host = config.isolation in IN_HOST
-    if in_host and env is None and config.python is None:
-        env = LOCAL  # not the dialect's twin by default: these isolations run here only
     request = RunRequest(
         script=str(config.script),
         dialect=config.dialect.value,
@@ -84,11 +98,6 @@ def with_environment(config: ServeConfig) -> ServeConfig:
         env=env,
     )
     twin, note = resolve_environment(request, config.dialect, config.script.parent)
-    if in_host and (twin is not None or config.python is not None):
-        raise ValueError(
-            f"--isolation {config.isolation} runs the script in this interpreter only: "
-            "drop --env/--python, or serve with --isolation request"
-        )
     if twin is not None:
         return replace(config, env=twin.name, environment=twin.summary, twin=twin)
     if config.python is not None:

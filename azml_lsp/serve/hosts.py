@@ -157,7 +157,8 @@ class HostProcess:
 
     def _answer(self, sock: socket.socket, cancel: threading.Event, request_id: str) -> Answer:
         """Wait for the answer; past the deadline or on ``cancel``, kill and replace the host."""
-        own_timeout = self.config.isolation == "request"  # the template times its children
+        # the host times the call when a template makes it (request isolation, or any in a twin)
+        own_timeout = self.config.isolation == "request" or self.config.twin is not None
         limit = self.config.timeout_s + (WATCHDOG_GRACE_S if own_timeout else 0.0)
         deadline = time.monotonic() + limit
         asked_to_stop = False

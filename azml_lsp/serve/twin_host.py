@@ -4,17 +4,20 @@ contract's side, a request template in the twin's interpreter keeps the script.
 The host extracts the Script Bundle, starts the template (:mod:`azml_lsp.serve.twin_template`)
 on it and learns the parameters of ``azureml_main``. Per request it parses the JSON, applies the
 dialect's input rules, chooses the ports to pass (``contract.call_arguments``), writes the
-frames in the exchange format and has the template fork a child for the call. The child's
-described value is rebuilt here and goes through the return contract and rendering exactly as a
-run in the twin does (:func:`azml_lsp.runtime.twins.call.outcome_value`); an exception crosses
-as facts and becomes error 0085 with the script's line. A template that dies is started again
-after the answer, so the next request finds one.
+frames in the exchange format and has the template make the call: in a forked child (request
+isolation), or itself (reimport isolation runs the script's code again first; worker isolation
+does not). The call's described value is rebuilt here and goes through the return contract and
+rendering exactly as a run in the twin does (:func:`azml_lsp.runtime.twins.call.outcome_value`);
+an exception crosses as facts and becomes error 0085 with the script's line. A template that
+dies, or is killed to stop a call it makes itself, is started again after the answer, so the
+next request finds one.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +41,7 @@ TEMPLATE_START_S = 120.0
 
 
 class TwinScriptHost(ScriptHost):
-    """The host of a script served in the twin ``setup["twin"]`` (request isolation)."""
+    """The host of a script served in the twin ``setup["twin"]`` (every isolation)."""
 
     def __init__(self, setup: dict[str, Any], server: socket.socket) -> None:
         from azml_lsp.runtime.model import TwinTarget
@@ -79,6 +82,7 @@ class TwinScriptHost(ScriptHost):
             "python2_path_append": self.extracted.python2_paths() if self.extracted else [],
             "import_cwd": str(self.work),
             "work": str(self.base),
+            "isolation": self.isolation,
         }
         try:
             template = TwinTemplate(self.twin, spec, self.base, int(self.setup["max_processes"]))
@@ -100,16 +104,29 @@ class TwinScriptHost(ScriptHost):
         facts = event.get("shape")
         self.shape = ParameterShape(**facts) if facts else ParameterShape(positional=2)
         self.template = template
+        self.import_error = None
         return None
 
+    def call(self, body: bytes) -> Answer | bytes:
+        """Answer one request through the template (never raises)."""
+        self.output = ""
+        # reimport: a failed import is tried again by the next call (a new template imports)
+        retried = self.isolation == "reimport" and bool(self.search_path)
+        if self.import_error is not None and not retried:
+            return error_answer(self.import_error)
+        parsed = self.parse(body)
+        return parsed if isinstance(parsed, tuple) else self._call_in_child(parsed)
+
     def _call_in_child(self, parsed: Any) -> Answer | bytes:
-        """Have the template fork a child for the call; its answer, or why it has none."""
+        """Have the template make the call (in a child it forks, or itself); its answer, or why
+        it has none."""
         call_dir, workdir = self.staged or self._stage_call()
         self.staged = None
         self.finished_calls.append(call_dir)
         if self.template is None and (error := self._start_template()) is not None:
             return error_answer(error)
         assert self.template is not None
+        in_process = self.template.in_process
         try:
             order = self._order(parsed, call_dir, workdir)
         except Exception as exc:
@@ -120,7 +137,11 @@ class TwinScriptHost(ScriptHost):
             self.template.close()
             self.template = None  # started again after the answer
             self.output = read_output(call_dir / OUTPUT_FILE)
-            return error_answer(template_died(exc.status))
+            return error_answer(
+                crash_error(exc.status) if in_process else template_died(exc.status)
+            )
+        if self.template.closed:  # killed to stop the call it made itself
+            self.template = None
         self.output = read_output(call_dir / OUTPUT_FILE)
         if end.how == TIMED_OUT:
             line = dumped_line(call_dir / STACK_FILE, self.script)
@@ -204,6 +225,14 @@ class TwinScriptHost(ScriptHost):
         except Stop as stop:
             return stop.error
         raise AssertionError("an outcome with an error rebuilt a value")
+
+    def _stage_call(self) -> tuple[Path, Path]:
+        """A call's folder; its working directory is its own (request isolation, as a run's) or
+        the host's one, shared like the module state (a template that makes calls itself)."""
+        if self.isolation == "request":
+            return super()._stage_call()
+        self._make_workdir()  # a call may have deleted it
+        return Path(tempfile.mkdtemp(prefix="call-", dir=self.base)), self.work
 
     def tidy(self) -> None:
         """After the answer: start a template that died again, remove answered calls' folders

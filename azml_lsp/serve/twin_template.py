@@ -5,7 +5,8 @@ The wire is the harness's :class:`~azml_lsp.harness.channel.Channel`: JSON lines
 the template inherits, calls from here, events (``ready``/``failed``, then ``started`` and
 ``ended`` per call) from there. The template sits in a pids group of its own (where groups can
 be made) that its calls' children inherit: the process cap, and one read to find every process
-a call left running.
+a call left running. A template that makes its calls itself (reimport and worker isolation) is
+killed to stop a call that overran or whose caller left.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from azml_lsp.harness.__main__ import TEMPLATE_FLAG
+from azml_lsp.harness.template import IN_PROCESS
 from azml_lsp.runtime.model import TwinTarget
 from azml_lsp.runtime.processes.forkguard import cage, release_group
 from azml_lsp.runtime.twins.interpreter import harness_command, twin_environment
@@ -84,6 +86,9 @@ class TwinTemplate:
             os.close(replies_read)
         self._events, self._replies = events_read, replies_write
         self._pending = b""
+        self.in_process = spec.get("isolation", "request") in IN_PROCESS
+        """Whether the template makes calls itself (reimport, worker): stopping a call stops it."""
+        self.closed = False
         # one call at a time: its child and everything it starts share the cap (+1: the template)
         self.caged = cage(self.process.pid, max_processes + 1)
 
@@ -116,6 +121,9 @@ class TwinTemplate:
             ask_for_stack(pid)
             end = self._until_ended(time.monotonic() + STACK_DUMP_GRACE_S, None)
             end.how = "ended" if end.how == "ended" else TIMED_OUT
+        if end.how != "ended" and self.in_process:
+            self.close()  # the call runs in the template: it is stopped with it
+            return end
         if end.how != "ended":
             kill_call(pid, self.pid if self.caged else None)
             self._until_ended(time.monotonic() + REAP_WAIT_S, None, required=True)
@@ -165,6 +173,7 @@ class TwinTemplate:
     def close(self) -> int | None:
         """Stop the template and whatever its calls left (its exit status, when it ended by
         itself, else minus the signal it was killed with)."""
+        self.closed = True
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
         status = self.process.wait()

@@ -25,8 +25,10 @@ def line_of(path: Path, marker: str) -> int:
 
 @pytest.fixture(scope="module")
 def behaviours() -> Iterator[ServiceProcess]:
-    """behaviours.py behind an API key, 2 workers, a short timeout, a 1 GB memory cap, a 1 MB body limit."""
-    args = ["--workers", "2", "--timeout", str(TIMEOUT_S), "--memory-mb", "1024"]
+    """behaviours.py behind an API key, 2 workers with request isolation, a short timeout, a
+    1 GB memory cap, a 1 MB body limit."""
+    args = ["--workers", "2", "--isolation", "request", "--timeout", str(TIMEOUT_S)]
+    args += ["--memory-mb", "1024"]
     args += ["--max-body-mb", "1", "--max-concurrent", "4"]
     env = {"AZML_SERVE_API_KEY": API_KEY}
     with ServiceProcess(FIXTURES / "behaviours.py", args, env=env) as service:

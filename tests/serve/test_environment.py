@@ -34,9 +34,10 @@ def test_health_says_where_requests_run(scored: ServiceProcess) -> None:
 
 
 @pytest.mark.parametrize("isolation", ["reimport", "worker"])
-def test_isolations_in_this_process_are_refused_with_another_python(isolation: str) -> None:
-    """reimport and worker isolation call the script in the host: with ``--python`` (or a
-    twin) the command stops and says which isolation to use instead."""
+def test_isolations_in_a_warm_process_are_refused_with_another_python(isolation: str) -> None:
+    """reimport and worker isolation call the script in a warm process (a host, or a twin's
+    template): ``--python`` runs each request as a run of its own, so the command stops and
+    says what to use instead."""
     done = subprocess.run(
         [
             *(sys.executable, "-m", "azml_lsp", "serve", str(FIXTURES / "scored.py")),
@@ -47,5 +48,5 @@ def test_isolations_in_this_process_are_refused_with_another_python(isolation: s
         timeout=60,
     )
     assert done.returncode == 2, done.stdout + done.stderr
-    assert f"--isolation {isolation} runs the script in this interpreter only" in done.stderr
-    assert "--isolation request" in done.stderr
+    assert f"--isolation {isolation} needs a warm process" in done.stderr
+    assert "--env TWIN or --isolation request" in done.stderr

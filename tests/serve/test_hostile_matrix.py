@@ -1,7 +1,8 @@
 """Every hostile script of ``tests/hostile_scripts.py`` through ``azml serve`` with one worker,
-in every isolation here and with request isolation in the designer and classic-py27 twins (the
-template runs in the twin's Python 3.6 or 2.7): each request is answered as its case says, and the probe request after
-it is unaffected (with ``--isolation reimport`` or ``worker`` a worker that died or overran has been replaced)."""
+in every isolation here and in the designer and classic-py27 twins (the template runs in the
+twin's Python 3.6 or 2.7): each request is answered as its case says, and the probe request
+after it is unaffected (with ``--isolation reimport`` or ``worker`` a worker or twin template
+that died or overran has been replaced)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from azml_lsp.serve.config import ISOLATIONS
 from azml_lsp.serve.errors import RUN_ERROR_STATUS
 from azml_lsp.serve.launch import ServiceProcess
 from tests.hostile_scripts import (
@@ -26,13 +28,9 @@ from tests.twins.conftest import ensure_twin
 from tests.twins.test_hostile_matrix import in_python_2
 
 ARGS = ["--workers", "1", "--timeout", str(TIMEOUT_S), "--memory-mb", "2048"]
-#: (isolation, environment): every isolation here, request isolation in two twins.
-SETUPS = (
-    ("request", "local"),
-    ("reimport", "local"),
-    ("worker", "local"),
-    ("request", "designer"),
-    ("request", "classic-py27"),
+#: (isolation, environment): every isolation here and in two twins.
+SETUPS = tuple(
+    (isolation, env) for env in ("local", "designer", "classic-py27") for isolation in ISOLATIONS
 )
 SETUP_IDS = [f"{isolation}-{env}" for isolation, env in SETUPS]
 IN_CALL = [case for case in CASES if not case.module_level]

@@ -131,3 +131,21 @@ def test_reimport_isolation_gives_each_request_a_fresh_script_module(tmp_path: P
 def test_the_scripts_declared_isolation_is_used(tmp_path: Path, isolation: str) -> None:
     with serve(tmp_path, "", header=f"# azml: isolation={isolation}\n") as service:
         assert service.health()["isolation"] == isolation
+
+
+@pytest.mark.parametrize(
+    ("dialect", "isolation"), [("classic", "request"), ("designer", "reimport")]
+)
+def test_the_default_isolation_is_the_dialects_web_service_behaviour(
+    tmp_path: Path, dialect: str, isolation: str
+) -> None:
+    """Classic ran the module afresh on every call; the designer re-imports the script on every
+    request (CONTRACT.md section 9): with no isolation asked for, that is what a request gets."""
+    with (
+        serve(tmp_path, "", header=f"# azml: dialect={dialect}\n") as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
+        assert service.health()["isolation"] == isolation
+        (first, first_pid), (second, second_pid) = seen(http, 1), seen(http, 2)
+    assert (first, second) == ("1", "2")  # the script's globals start afresh either way
+    assert (first_pid == second_pid) == (isolation == "reimport")  # reimport: one warm worker
