@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from azml_lsp.contract.dialects import DEFAULT_DIALECT, Dialect
+from azml_lsp.harness.template import IN_PROCESS
 from azml_lsp.runtime.model import DEFAULT_MEMORY_MB, RunRequest, TwinTarget
 from azml_lsp.serve.schema import TableSchema
 from azml_lsp.settings import ISOLATIONS
@@ -25,9 +26,6 @@ Isolation = Literal["request", "reimport", "worker"]
 #: (``request``: every module as the import left it, in a forked process); the designer
 #: re-imports the script on every request in a process that lives on (``reimport``).
 ISOLATION_FOR_STATE: dict[str, Isolation] = {"fresh": "request", "reimported": "reimport"}
-#: Isolations whose calls run in a warm process (a host here, or a twin's template), which
-#: ``--python`` (the runtime's warm worker, one run per request) cannot give.
-IN_PROCESS: tuple[Isolation, ...] = ("reimport", "worker")
 #: Extra seconds the server waits past the run's own timeout before it kills the run itself.
 WATCHDOG_GRACE_S = 10.0
 
@@ -85,6 +83,7 @@ def with_environment(config: ServeConfig) -> ServeConfig:
     from azml_lsp.contract.twins import LOCAL
     from azml_lsp.runtime.runner import resolve_environment
 
+    # calls made in a warm process (a host here, a twin's template): --python runs each alone
     if config.python is not None and config.isolation in IN_PROCESS:
         raise ValueError(
             f"--isolation {config.isolation} needs a warm process, which --python does not "
