@@ -49,9 +49,10 @@ class DialectProfile:
     RangeIndex (designer)."""
     web_service_state: str
     """What a web-service request starts from (section 9): ``"fresh"``, the module runs on
-    every call with nothing kept from the last (classic, S2); ``"reimported"``, the script is
-    imported again for every request in a process that lives on, so the modules it imports
-    keep their state (designer, S9 and the module's code)."""
+    every call (classic, S2; read strictly: nothing kept from the last call, since the sources
+    say nothing of state that lives on); ``"reimported"``, the script is imported again for
+    every request in a process that lives on, so the modules it imports keep their state
+    (designer, S9 and the module's code)."""
 
 
 def _default_python(dialect: Dialect) -> str:
