@@ -102,6 +102,13 @@ def test_reimport_isolation_gives_each_request_a_fresh_script_module(tmp_path: P
     """As the designer re-imports the script on every request: its globals start afresh, a
     bundle module it imports keeps its state, and a request whose import fails gets the error
     while the next one imports the script again."""
+    assert_reimported_per_request(tmp_path, [], env={"AZML_ENV": "local"})
+
+
+def assert_reimported_per_request(
+    tmp_path: Path, args_after: list[str], env: dict[str, str] | None = None
+) -> None:
+    """TALLY served with reimport isolation (and ``args_after``) behaves as the designer's re-import."""
     bundle = tmp_path / "bundle"
     bundle.mkdir()
     (bundle / "tally.py").write_text("seen = []\n", encoding="utf-8")
@@ -110,7 +117,7 @@ def test_reimport_isolation_gives_each_request_a_fresh_script_module(tmp_path: P
     script.write_text(TALLY.format(flag=str(flag)), encoding="utf-8")
     args = ["--workers", "1", "--timeout", "20", "--isolation", "reimport", "--bundle", str(bundle)]
     with (
-        ServiceProcess(script, args, env={"AZML_ENV": "local"}) as service,
+        ServiceProcess(script, args + args_after, env=env, start_timeout_s=120) as service,
         httpx.Client(base_url=service.url, timeout=60) as http,
     ):
         assert service.health()["isolation"] == "reimport"
@@ -120,7 +127,7 @@ def test_reimport_isolation_gives_each_request_a_fresh_script_module(tmp_path: P
         flag.unlink()
         after = call(http, "add", 4).json()["Results"]["output1"][0]
     assert [(r["seen"], r["bundle"]) for r in rows] == [("1", "1"), ("2", "1,2")]
-    assert rows[0]["pid"] == rows[1]["pid"] == after["pid"]  # one warm worker throughout
+    assert rows[0]["pid"] == rows[1]["pid"] == after["pid"]  # one warm process throughout
     assert failed.status_code == 400  # the script's own error, as at any other import
     (detail,) = failed.json()["error"]["details"]
     assert "the flag file is there" in detail["message"] and detail["line"] == 7

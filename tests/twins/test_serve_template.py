@@ -18,7 +18,7 @@ import pytest
 from azml_lsp.serve.config import ISOLATIONS
 from azml_lsp.serve.launch import ServiceProcess
 from tests.serve.conftest import FIXTURES
-from tests.serve.test_isolation import COUNTER, call, seen
+from tests.serve.test_isolation import COUNTER, assert_reimported_per_request, call, seen
 from tests.serve.test_script_output import PRINTS, logged
 from tests.twins.conftest import ensure_twin
 from tests.twins.test_serve import line_of
@@ -127,6 +127,17 @@ def test_a_call_that_ends_the_template_is_a_crash_and_a_new_template_follows(
         text, after = seen(http, 2)
     assert text == "2"  # the new template imported the script afresh
     assert after != before
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_reimport_in_a_twin_gives_fresh_script_globals_and_keeps_bundle_modules(
+    tmp_path: Path, twin: str
+) -> None:
+    """The designer's re-import, in the twin's interpreter: the script's globals start afresh,
+    a bundle module keeps its state, a failed import is that request's 0085 and the next
+    request imports again, all in one template."""
+    ensure_twin(twin)
+    assert_reimported_per_request(tmp_path, ["--env", twin])
 
 
 def test_the_dialects_default_in_a_twin_is_its_web_services_isolation(tmp_path: Path) -> None:
